@@ -1,1 +1,3 @@
 //! kv-types
+
+pub mod dict;
