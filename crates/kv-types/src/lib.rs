@@ -1,3 +1,4 @@
 //! kv-types
 
 pub mod dict;
+pub mod string;
