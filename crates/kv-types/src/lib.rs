@@ -1,4 +1,5 @@
 //! kv-types
 
 pub mod dict;
+pub mod score;
 pub mod string;
