@@ -1,1 +1,99 @@
-fn main() {}
+//! `cargo xtask`: kv's project automation.
+//!
+//! * `cargo xtask bench` — throughput and memory of kv-server side by side with
+//!   redis-server, measured with redis-benchmark and a pipelined loader.
+//! * `cargo xtask tidy` — house rules: crate layering, module docs, no clock or
+//!   I/O in the pure crates.
+//! * `cargo xtask ci` — fmt, clippy, tidy, tests and a bench smoke run, in order.
+//!
+//! Only std and anyhow: the crate must build quickly and on a bare CI box.
+
+mod bench;
+mod ci;
+mod json;
+mod proc;
+mod report;
+mod resp;
+mod server;
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [flags]
+
+commands:
+  bench    kv-server vs redis-server: redis-benchmark throughput and memory per key
+  tidy     house-rules check (crate edges, module docs, no clock/I/O in pure crates)
+  ci       fmt --check, clippy -D warnings, tidy, test, bench --quick --memory none
+  help     this text; `cargo xtask bench --help` for the bench flags
+";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match run(&args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("xtask: error: {err:#}");
+            1
+        }
+    };
+    std::process::exit(code);
+}
+
+/// Runs one subcommand; `Ok(code)` is the process exit code.
+fn run(args: &[String]) -> Result<i32> {
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return Ok(2);
+    };
+    match cmd.as_str() {
+        "bench" => {
+            let Some(opts) = bench::BenchOpts::parse(rest)? else {
+                return Ok(0);
+            };
+            bench::run(&opts)
+        }
+        "tidy" => {
+            if let Some(arg) = rest.first() {
+                bail!("tidy takes no arguments (got {arg:?})");
+            }
+            Ok(if tidy::run(&workspace_root())? { 0 } else { 1 })
+        }
+        "ci" => {
+            if let Some(arg) = rest.first() {
+                bail!("ci takes no arguments (got {arg:?})");
+            }
+            ci::run()
+        }
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(0)
+        }
+        other => {
+            eprint!("{USAGE}");
+            bail!("unknown command {other:?}")
+        }
+    }
+}
+
+/// The workspace root: xtask lives in `<root>/xtask`.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .expect("xtask is a workspace member one level below the root")
+        .to_path_buf()
+}
+
+/// `cargo`, as the one that started us (`$CARGO`) when there is one, run at the
+/// workspace root.
+pub fn cargo() -> Command {
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(program);
+    cmd.current_dir(workspace_root());
+    cmd
+}

@@ -1,0 +1,1119 @@
+//! `cargo xtask bench`: kv-server against redis-server on the same machine.
+//!
+//! Throughput comes from redis-benchmark (`-q --csv`), run alternately against
+//! the two servers for several rounds; the median per (server, test, pipeline)
+//! is reported. Memory comes from loading datasets over a pipelined connection
+//! into fresh servers and reading their RSS (/proc/PID/status) and INFO
+//! `used_memory` before and after. Tests and datasets are rows of the const
+//! tables below: a new one is a new row.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::json::Json;
+use crate::proc::{describe, find_in_path, run_captured, run_echoed, version_line};
+use crate::report::{self, Align, Table};
+use crate::resp::{Conn, Pipeline, Reply, info_field};
+use crate::server::Server;
+
+/// One redis-benchmark test (`-t <bench_name>`).
+pub struct ThroughputTest {
+    /// The name in our tables.
+    pub name: &'static str,
+    /// The `-t` argument.
+    pub bench_name: &'static str,
+    /// redis-benchmark's CSV `test` column for the measured command: equal to
+    /// this, or this followed by a space and a note (`"MSET (10 keys)"`).
+    /// Preparatory rows (LRANGE's `"LPUSH (needed to benchmark LRANGE)"`) are
+    /// skipped this way.
+    pub csv_name: &'static str,
+    /// Run without `--tests`.
+    pub default: bool,
+    /// Divides the default `-n` for commands much slower than SET, to keep a run
+    /// near 1-2 s (LRANGE_* also run an LPUSH pass of `-n` first).
+    pub requests_divisor: u64,
+}
+
+const fn test(
+    name: &'static str,
+    bench_name: &'static str,
+    csv_name: &'static str,
+    default: bool,
+    requests_divisor: u64,
+) -> ThroughputTest {
+    ThroughputTest {
+        name,
+        bench_name,
+        csv_name,
+        default,
+        requests_divisor,
+    }
+}
+
+pub const TESTS: &[ThroughputTest] = &[
+    test("PING", "ping_mbulk", "PING_MBULK", true, 1),
+    test("SET", "set", "SET", true, 1),
+    test("GET", "get", "GET", true, 1),
+    test("INCR", "incr", "INCR", true, 1),
+    test("MSET", "mset", "MSET", true, 1),
+    // Off by default until kv serves lists, sets, hashes and sorted sets.
+    test("LPUSH", "lpush", "LPUSH", false, 1),
+    test("RPOP", "rpop", "RPOP", false, 1),
+    test("SADD", "sadd", "SADD", false, 1),
+    test("HSET", "hset", "HSET", false, 1),
+    test("ZADD", "zadd", "ZADD", false, 1),
+    test("LRANGE_100", "lrange_100", "LRANGE_100", false, 4),
+    test("LRANGE_600", "lrange_600", "LRANGE_600", false, 10),
+];
+
+/// One memory dataset.
+pub struct Dataset {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// What the per-item figures divide by (keys, or elements of the one key).
+    pub items: u64,
+    pub item_unit: &'static str,
+    /// Expected DBSIZE after loading.
+    pub keys: u64,
+    /// Run without `--memory`.
+    pub default: bool,
+    pub load: fn(&mut Pipeline, u64) -> Result<()>,
+}
+
+pub const DATASETS: &[Dataset] = &[
+    Dataset {
+        name: "strings-1M",
+        description: "SET key:0000000..key:0999999 to 16-byte values",
+        items: 1_000_000,
+        item_unit: "key",
+        keys: 1_000_000,
+        default: true,
+        load: |p, n| load_strings(p, n, false),
+    },
+    Dataset {
+        name: "strings-1M-ttl",
+        description: "the same keys and values, each SET with EX 100000",
+        items: 1_000_000,
+        item_unit: "key",
+        keys: 1_000_000,
+        default: true,
+        load: |p, n| load_strings(p, n, true),
+    },
+    // Off by default until kv serves these types.
+    Dataset {
+        name: "hashes-100k",
+        description: "HSET hash:000000..hash:099999, 10 fields field:0..field:9 with 8-byte values each",
+        items: 100_000,
+        item_unit: "hash",
+        keys: 100_000,
+        default: false,
+        load: load_hashes,
+    },
+    Dataset {
+        name: "list-1M",
+        description: "RPUSH of 1,000,000 16-byte elements onto one list",
+        items: 1_000_000,
+        item_unit: "element",
+        keys: 1,
+        default: false,
+        load: load_list,
+    },
+    Dataset {
+        name: "zset-1M",
+        description: "ZADD of 1,000,000 16-byte members with integer scores into one sorted set",
+        items: 1_000_000,
+        item_unit: "member",
+        keys: 1,
+        default: false,
+        load: load_zset,
+    },
+];
+
+/// Commands per pipelined batch when loading.
+const LOAD_BATCH: usize = 1000;
+/// Elements per RPUSH/ZADD command for the single-key datasets.
+const ELEMENTS_PER_COMMAND: u64 = 100;
+
+fn load_strings(p: &mut Pipeline, n: u64, ttl: bool) -> Result<()> {
+    for i in 0..n {
+        let key = format!("key:{i:07}");
+        let value = format!("value:{i:010}");
+        if ttl {
+            p.push(&[b"SET", key.as_bytes(), value.as_bytes(), b"EX", b"100000"])?;
+        } else {
+            p.push(&[b"SET", key.as_bytes(), value.as_bytes()])?;
+        }
+    }
+    Ok(())
+}
+
+fn load_hashes(p: &mut Pipeline, n: u64) -> Result<()> {
+    for i in 0..n {
+        let key = format!("hash:{i:06}");
+        let pairs: Vec<(String, String)> = (0..10)
+            .map(|f| {
+                (
+                    format!("field:{f}"),
+                    format!("v{:07}", (i * 10 + f) % 10_000_000),
+                )
+            })
+            .collect();
+        let mut args: Vec<&[u8]> = vec![b"HSET", key.as_bytes()];
+        for (field, value) in &pairs {
+            args.push(field.as_bytes());
+            args.push(value.as_bytes());
+        }
+        p.push(&args)?;
+    }
+    Ok(())
+}
+
+/// Runs `push` over `0..n` in chunks of [`ELEMENTS_PER_COMMAND`] elements, each
+/// chunk one `cmd key <args...>`.
+fn load_chunked(
+    p: &mut Pipeline,
+    n: u64,
+    cmd: &[u8],
+    key: &[u8],
+    element: impl Fn(u64, &mut Vec<String>),
+) -> Result<()> {
+    let mut start = 0;
+    while start < n {
+        let end = (start + ELEMENTS_PER_COMMAND).min(n);
+        let mut owned = Vec::new();
+        for i in start..end {
+            element(i, &mut owned);
+        }
+        let mut args: Vec<&[u8]> = vec![cmd, key];
+        args.extend(owned.iter().map(|s| s.as_bytes()));
+        p.push(&args)?;
+        start = end;
+    }
+    Ok(())
+}
+
+fn load_list(p: &mut Pipeline, n: u64) -> Result<()> {
+    load_chunked(p, n, b"RPUSH", b"list:big", |i, out| {
+        out.push(format!("elem:{i:011}"));
+    })
+}
+
+fn load_zset(p: &mut Pipeline, n: u64) -> Result<()> {
+    load_chunked(p, n, b"ZADD", b"zset:big", |i, out| {
+        out.push(i.to_string());
+        out.push(format!("member:{i:09}"));
+    })
+}
+
+const BENCH_USAGE: &str = "\
+usage: cargo xtask bench [flags]
+
+  --kv-bin PATH      server binary for the kv side (also: env KV_BIN); default:
+                     cargo build --release -p kv-server and use target/release/kv-server
+  --redis-bin PATH   redis-server binary (default: redis-server from PATH)
+  --rounds N         rounds per (server, test, pipeline); the median is reported (default 3)
+  --requests N       redis-benchmark -n for every run (default 200000 at -P 1,
+                     1000000 at deeper pipelines, divided for slow tests like LRANGE)
+  --pipelines LIST   pipeline depths, comma separated (default 1,16)
+  --clients N        redis-benchmark -c (default 50)
+  --tests LIST       default | all | none | comma-separated names
+                     (PING SET GET INCR MSET LPUSH RPOP SADD HSET ZADD LRANGE_100 LRANGE_600;
+                     default: PING,SET,GET,INCR,MSET)
+  --memory LIST      default | all | none | comma-separated datasets
+                     (strings-1M strings-1M-ttl hashes-100k list-1M zset-1M;
+                     default: strings-1M,strings-1M-ttl)
+  --quick            CI smoke run: -n 10000 (-P 1) / 50000 (deeper), 1 round
+  --out DIR          report directory (default: <workspace>/bench-results)
+
+Writes bench-results/bench-<UTC timestamp>.md and bench-results/latest.md.
+Exit status 0 even when kv is slower (lines starting SLOWER: say where);
+non-zero when a server fails to start or a run or a load fails.
+";
+
+pub struct BenchOpts {
+    pub kv_bin: Option<PathBuf>,
+    pub redis_bin: String,
+    pub rounds: usize,
+    pub requests: Option<u64>,
+    pub pipelines: Vec<u32>,
+    pub clients: u32,
+    pub tests: Vec<&'static ThroughputTest>,
+    pub datasets: Vec<&'static Dataset>,
+    pub quick: bool,
+    pub out: PathBuf,
+}
+
+impl BenchOpts {
+    /// The flags CI's smoke run uses.
+    pub fn ci_smoke() -> BenchOpts {
+        BenchOpts {
+            kv_bin: None,
+            redis_bin: "redis-server".into(),
+            rounds: 1,
+            requests: None,
+            pipelines: vec![1, 16],
+            clients: 50,
+            tests: select_tests("default").expect("the default tests"),
+            datasets: Vec::new(),
+            quick: true,
+            out: crate::workspace_root().join("bench-results"),
+        }
+    }
+
+    /// Parses the flags; `None` after printing `--help`.
+    pub fn parse(args: &[String]) -> Result<Option<BenchOpts>> {
+        let mut opts = BenchOpts::ci_smoke();
+        opts.quick = false;
+        opts.kv_bin = std::env::var_os("KV_BIN")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        opts.datasets = select_datasets("default")?;
+        let mut rounds = None;
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+                _ => (arg.as_str(), None),
+            };
+            let mut value = || -> Result<String> {
+                match &inline {
+                    Some(v) => Ok(v.clone()),
+                    None => it
+                        .next()
+                        .cloned()
+                        .with_context(|| format!("{flag} needs a value")),
+                }
+            };
+            match flag {
+                "-h" | "--help" => {
+                    print!("{BENCH_USAGE}");
+                    return Ok(None);
+                }
+                "--kv-bin" => opts.kv_bin = Some(PathBuf::from(value()?)),
+                "--redis-bin" => opts.redis_bin = value()?,
+                "--rounds" => rounds = Some(parse_positive(flag, &value()?)? as usize),
+                "--requests" => opts.requests = Some(parse_positive(flag, &value()?)?),
+                "--clients" => opts.clients = parse_positive(flag, &value()?)? as u32,
+                "--pipelines" => {
+                    opts.pipelines = value()?
+                        .split(',')
+                        .map(|p| parse_positive(flag, p.trim()).map(|p| p as u32))
+                        .collect::<Result<_>>()?;
+                }
+                "--tests" => opts.tests = select_tests(&value()?)?,
+                "--memory" => opts.datasets = select_datasets(&value()?)?,
+                "--quick" => opts.quick = true,
+                "--out" => opts.out = PathBuf::from(value()?),
+                _ => bail!("unknown bench flag {arg:?} (see cargo xtask bench --help)"),
+            }
+        }
+        opts.rounds = rounds.unwrap_or(if opts.quick { 1 } else { 3 });
+        Ok(Some(opts))
+    }
+
+    /// `-n` for one test at one pipeline depth.
+    fn requests_for(&self, test: &ThroughputTest, pipeline: u32) -> u64 {
+        if let Some(n) = self.requests {
+            return n;
+        }
+        let base = match (self.quick, pipeline) {
+            (false, 1) => 200_000,
+            (false, _) => 1_000_000,
+            (true, 1) => 10_000,
+            (true, _) => 50_000,
+        };
+        (base / test.requests_divisor).max(1000)
+    }
+}
+
+fn parse_positive(flag: &str, text: &str) -> Result<u64> {
+    match text.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => bail!("{flag} wants a positive integer, got {text:?}"),
+    }
+}
+
+/// `default`, `all`, `none` or a comma-separated list of rows, by name.
+fn select_rows<T>(
+    spec: &str,
+    rows: &'static [T],
+    what: &str,
+    default: fn(&T) -> bool,
+    names: fn(&T) -> [&'static str; 2],
+) -> Result<Vec<&'static T>> {
+    match spec.trim() {
+        "default" => return Ok(rows.iter().filter(|r| default(r)).collect()),
+        "all" => return Ok(rows.iter().collect()),
+        "none" | "" => return Ok(Vec::new()),
+        _ => {}
+    }
+    let mut picked: Vec<&'static T> = Vec::new();
+    for wanted in spec.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+        let row = rows
+            .iter()
+            .find(|r| names(r).iter().any(|n| n.eq_ignore_ascii_case(wanted)))
+            .with_context(|| {
+                let known: Vec<&str> = rows.iter().map(|r| names(r)[0]).collect();
+                format!("unknown {what} {wanted:?}; known: {}", known.join(", "))
+            })?;
+        if !picked.iter().any(|p| std::ptr::eq(*p, row)) {
+            picked.push(row);
+        }
+    }
+    Ok(picked)
+}
+
+fn select_tests(spec: &str) -> Result<Vec<&'static ThroughputTest>> {
+    select_rows(
+        spec,
+        TESTS,
+        "test",
+        |t| t.default,
+        |t| [t.name, t.bench_name],
+    )
+}
+
+fn select_datasets(spec: &str) -> Result<Vec<&'static Dataset>> {
+    select_rows(
+        spec,
+        DATASETS,
+        "dataset",
+        |d| d.default,
+        |d| [d.name, d.name],
+    )
+}
+
+/// Index into per-server arrays.
+const KV: usize = 0;
+const REDIS: usize = 1;
+const LABELS: [&str; 2] = ["kv", "redis"];
+
+/// The binaries under test and the client.
+struct Tools {
+    servers: [PathBuf; 2],
+    benchmark: PathBuf,
+}
+
+/// Measurements of one (test, pipeline) cell.
+struct Cell {
+    test: &'static ThroughputTest,
+    pipeline: u32,
+    requests: u64,
+    runs: [Vec<f64>; 2],
+    errors: [Vec<String>; 2],
+}
+
+impl Cell {
+    fn median(&self, server: usize) -> Option<f64> {
+        if !self.errors[server].is_empty() {
+            return None;
+        }
+        median(&self.runs[server])
+    }
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    })
+}
+
+/// One server's figures for one dataset.
+struct MemFigures {
+    rss_before: u64,
+    rss_after: u64,
+    used_before: Option<u64>,
+    used_after: Option<u64>,
+    load_secs: f64,
+    dbsize: Option<i64>,
+}
+
+struct MemResult {
+    dataset: &'static Dataset,
+    servers: [Result<MemFigures, String>; 2],
+}
+
+pub fn run(opts: &BenchOpts) -> Result<i32> {
+    let started = report::now();
+    let stamp = report::utc_compact(started);
+    let tools = prepare(opts)?;
+    let facts = machine_facts(&tools, started);
+    for line in &facts {
+        eprintln!("{line}");
+    }
+    let scratch = std::env::temp_dir().join(format!("kv-bench-{stamp}-{}", std::process::id()));
+
+    let cells = if opts.tests.is_empty() {
+        Vec::new()
+    } else {
+        throughput(opts, &tools, &scratch)?
+    };
+    let mut memory = Vec::new();
+    for dataset in &opts.datasets {
+        memory.push(memory_dataset(dataset, &tools, &scratch)?);
+    }
+
+    let (text, failures) = render(opts, &facts, &cells, &memory);
+    print!("\n{text}");
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create {}", opts.out.display()))?;
+    let file = opts.out.join(format!("bench-{stamp}.md"));
+    std::fs::write(&file, &text).with_context(|| format!("cannot write {}", file.display()))?;
+    std::fs::write(opts.out.join("latest.md"), &text)
+        .with_context(|| format!("cannot write {}/latest.md", opts.out.display()))?;
+    eprintln!("\nwrote {} and latest.md", file.display());
+    if failures > 0 {
+        eprintln!(
+            "{failures} measurement(s) failed; server logs kept in {}",
+            scratch.display()
+        );
+        return Ok(1);
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(0)
+}
+
+/// Installs the redis tools if needed and builds kv-server unless given.
+fn prepare(opts: &BenchOpts) -> Result<Tools> {
+    let mut redis = find_in_path(&opts.redis_bin);
+    let mut benchmark = find_in_path("redis-benchmark");
+    if redis.is_none() || benchmark.is_none() {
+        if opts.redis_bin.contains('/') && redis.is_none() {
+            bail!("--redis-bin {} is not an executable file", opts.redis_bin);
+        }
+        install_redis()?;
+        redis = find_in_path(&opts.redis_bin);
+        benchmark = find_in_path("redis-benchmark");
+    }
+    let redis = redis.with_context(|| format!("{} not found after installing", opts.redis_bin))?;
+    let benchmark = benchmark.context("redis-benchmark not found after installing")?;
+
+    let kv = match &opts.kv_bin {
+        Some(path) => {
+            let found = find_in_path(&path.to_string_lossy()).with_context(|| {
+                format!("--kv-bin {} is not an executable file", path.display())
+            })?;
+            std::fs::canonicalize(&found).unwrap_or(found)
+        }
+        None => {
+            let mut build = crate::cargo();
+            build.args(["build", "--release", "-p", "kv-server"]);
+            run_echoed(&mut build)?;
+            let kv = target_dir()?.join("release").join("kv-server");
+            if !kv.is_file() {
+                bail!("the build succeeded but {} does not exist", kv.display());
+            }
+            kv
+        }
+    };
+    Ok(Tools {
+        servers: [kv, redis],
+        benchmark,
+    })
+}
+
+/// `apt-get update && apt-get install -y redis-server redis-tools`, as root.
+fn install_redis() -> Result<()> {
+    eprintln!(
+        "redis-server or redis-benchmark is missing: installing Debian's redis-server and redis-tools"
+    );
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|uid| uid == "0"))
+        })
+        .unwrap_or(false);
+    let apt = |args: &[&str]| -> Command {
+        let mut cmd = if root {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    if !root && find_in_path("sudo").is_none() {
+        bail!(
+            "not root and no sudo: run `apt-get update && apt-get install -y redis-server redis-tools` as root"
+        );
+    }
+    run_echoed(&mut apt(&["update"]))?;
+    run_echoed(&mut apt(&["install", "-y", "redis-server", "redis-tools"]))
+}
+
+/// Cargo's target directory, from `cargo metadata`.
+fn target_dir() -> Result<PathBuf> {
+    let mut cmd = crate::cargo();
+    cmd.args(["metadata", "--format-version", "1", "--no-deps"]);
+    let out = run_captured(&mut cmd, Duration::from_secs(120))?;
+    if !out.status.success() {
+        bail!("cargo metadata failed: {}", out.stderr.trim());
+    }
+    let meta = Json::parse(&out.stdout).context("parsing cargo metadata")?;
+    let dir = meta
+        .get("target_directory")
+        .as_str()
+        .context("no target_directory in cargo metadata")?;
+    Ok(PathBuf::from(dir))
+}
+
+/// Lines for the report's machine section.
+fn machine_facts(tools: &Tools, started: u64) -> Vec<String> {
+    let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+    let cpuinfo = read("/proc/cpuinfo");
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let nproc = std::thread::available_parallelism()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "unknown".into());
+    let mem_total = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:").map(|v| v.trim().to_string()))
+        .unwrap_or_else(|| "unknown".into());
+    let git = {
+        let mut cmd = Command::new("git");
+        cmd.args(["rev-parse", "--short", "HEAD"])
+            .current_dir(crate::workspace_root());
+        match run_captured(&mut cmd, Duration::from_secs(10)) {
+            Ok(out) if out.status.success() => out.stdout.trim().to_string(),
+            _ => "unknown".into(),
+        }
+    };
+    vec![
+        format!("- date: {}", report::utc_human(started)),
+        format!("- nproc: {nproc}"),
+        format!("- cpu: {cpu}"),
+        format!("- memory: {mem_total}"),
+        format!("- kernel: {}", read("/proc/sys/kernel/osrelease").trim()),
+        format!("- load average at start: {}", read("/proc/loadavg").trim()),
+        format!("- git HEAD: {git} (the working tree may hold uncommitted changes)"),
+        format!(
+            "- kv: {} — {}",
+            tools.servers[KV].display(),
+            version_line(&tools.servers[KV], "--version")
+        ),
+        format!(
+            "- redis: {} — {}",
+            tools.servers[REDIS].display(),
+            version_line(&tools.servers[REDIS], "--version")
+        ),
+        format!(
+            "- client: {} — {}",
+            tools.benchmark.display(),
+            version_line(&tools.benchmark, "--version")
+        ),
+    ]
+}
+
+/// Starts both servers; redis-server also gets `--daemonize no`.
+fn start_servers(tools: &Tools, scratch: &Path) -> Result<[Server; 2]> {
+    let kv = Server::start(LABELS[KV], &tools.servers[KV], &[], scratch)?;
+    let redis = Server::start(
+        LABELS[REDIS],
+        &tools.servers[REDIS],
+        &["--daemonize", "no"],
+        scratch,
+    )?;
+    eprintln!(
+        "kv on port {} (pid {}), redis on port {} (pid {})",
+        kv.port,
+        kv.pid(),
+        redis.port,
+        redis.pid()
+    );
+    Ok([kv, redis])
+}
+
+fn throughput(opts: &BenchOpts, tools: &Tools, scratch: &Path) -> Result<Vec<Cell>> {
+    let mut servers = start_servers(tools, scratch)?;
+    let mut cells: Vec<Cell> = opts
+        .tests
+        .iter()
+        .flat_map(|test| {
+            opts.pipelines.iter().map(move |&pipeline| Cell {
+                test,
+                pipeline,
+                requests: opts.requests_for(test, pipeline),
+                runs: [Vec::new(), Vec::new()],
+                errors: [Vec::new(), Vec::new()],
+            })
+        })
+        .collect();
+    for round in 0..opts.rounds {
+        // Alternate who goes first so neither always runs on a warmer machine.
+        let order = if round % 2 == 0 {
+            [KV, REDIS]
+        } else {
+            [REDIS, KV]
+        };
+        for cell in &mut cells {
+            for server in order {
+                let port = servers[server].port;
+                match run_benchmark(tools, port, cell, opts.clients) {
+                    Ok(rps) => {
+                        eprintln!(
+                            "[round {}/{}] {:<10} -P {:<3} {:<5} {:>10.0} ops/s",
+                            round + 1,
+                            opts.rounds,
+                            cell.test.name,
+                            cell.pipeline,
+                            LABELS[server],
+                            rps
+                        );
+                        cell.runs[server].push(rps);
+                    }
+                    Err(err) => {
+                        eprintln!(
+                            "[round {}/{}] {} -P {} {}: FAILED: {err:#}",
+                            round + 1,
+                            opts.rounds,
+                            cell.test.name,
+                            cell.pipeline,
+                            LABELS[server]
+                        );
+                        cell.errors[server].push(format!("{err:#}"));
+                        // A dead server fails every later run: stop here.
+                        servers[server].check_alive()?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// One redis-benchmark run; the requests per second of the cell's test.
+fn run_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Result<f64> {
+    let mut cmd = Command::new(&tools.benchmark);
+    cmd.args(["-h", "127.0.0.1", "-p", &port.to_string()])
+        .args(["-t", cell.test.bench_name])
+        .args(["-P", &cell.pipeline.to_string()])
+        .args(["-c", &clients.to_string()])
+        .args(["-n", &cell.requests.to_string()])
+        .args(["-q", "--csv"]);
+    // Generous: only a server below ~2000 ops/s per pipeline slot times out.
+    let secs = (cell.requests / (2000 * u64::from(cell.pipeline))).max(60);
+    let out = run_captured(&mut cmd, Duration::from_secs(secs))?;
+    let output = || format!("{}{}", out.stdout, out.stderr).trim().to_string();
+    if !out.status.success() {
+        bail!(
+            "`{}` exited with {}: {}",
+            describe(&cmd),
+            out.status,
+            output()
+        );
+    }
+    csv_rps(&out.stdout, cell.test.csv_name).with_context(|| {
+        format!(
+            "no {:?} row in the output of `{}`: {}",
+            cell.test.csv_name,
+            describe(&cmd),
+            output()
+        )
+    })
+}
+
+/// The `rps` field of the row for `test` in redis-benchmark's `--csv` output:
+/// a header line `"test","rps","avg_latency_ms",...` then one line per test.
+fn csv_rps(csv: &str, test: &str) -> Option<f64> {
+    csv.lines().find_map(|line| {
+        let fields = split_csv(line);
+        let name = fields.first()?;
+        let ours = name == test
+            || name
+                .strip_prefix(test)
+                .is_some_and(|rest| rest.starts_with(' '));
+        if ours {
+            fields.get(1)?.parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+/// Splits one CSV line with double-quoted fields.
+fn split_csv(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.trim_end_matches('\r').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Fresh servers, the dataset loaded into each, RSS and used_memory around it.
+fn memory_dataset(dataset: &'static Dataset, tools: &Tools, scratch: &Path) -> Result<MemResult> {
+    eprintln!("memory: {} ({})", dataset.name, dataset.description);
+    let mut servers = start_servers(tools, scratch)?;
+    let mut results = Vec::new();
+    for server in &mut servers {
+        let figures = measure_load(server, dataset).map_err(|err| format!("{err:#}"));
+        match &figures {
+            Ok(f) => eprintln!(
+                "  {:<5} loaded in {:.1}s: RSS {} -> {}",
+                server.label,
+                f.load_secs,
+                report::mib(f.rss_before),
+                report::mib(f.rss_after)
+            ),
+            Err(err) => {
+                eprintln!("  {:<5} FAILED: {err}", server.label);
+                server.check_alive()?;
+            }
+        }
+        results.push(figures);
+    }
+    let [kv, redis]: [Result<MemFigures, String>; 2] = results
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("two servers"));
+    Ok(MemResult {
+        dataset,
+        servers: [kv, redis],
+    })
+}
+
+fn measure_load(server: &mut Server, dataset: &Dataset) -> Result<MemFigures> {
+    let mut conn = Conn::connect(server.port, Duration::from_secs(10))?;
+    let used_memory = |conn: &mut Conn| -> Result<Option<u64>> {
+        Ok(conn
+            .info("memory")?
+            .and_then(|info| info_field(&info, "used_memory").and_then(|v| v.parse().ok())))
+    };
+    let rss_before = server.rss_bytes()?;
+    let used_before = used_memory(&mut conn)?;
+    conn.set_timeout(Duration::from_secs(120))?;
+    let start = Instant::now();
+    let mut pipeline = Pipeline::new(&mut conn, LOAD_BATCH);
+    (dataset.load)(&mut pipeline, dataset.items)?;
+    pipeline.finish()?;
+    let load_secs = start.elapsed().as_secs_f64();
+    let dbsize = match conn.command(&[b"DBSIZE"])? {
+        Reply::Integer(n) => Some(n),
+        _ => None,
+    };
+    if let Some(n) = dbsize
+        && n != dataset.keys as i64
+    {
+        bail!("DBSIZE is {n} after loading, expected {}", dataset.keys);
+    }
+    Ok(MemFigures {
+        rss_before,
+        rss_after: server.rss_bytes()?,
+        used_before,
+        used_after: used_memory(&mut conn)?,
+        load_secs,
+        dbsize,
+    })
+}
+
+/// The report and the number of failed measurements.
+fn render(
+    opts: &BenchOpts,
+    facts: &[String],
+    cells: &[Cell],
+    memory: &[MemResult],
+) -> (String, usize) {
+    let mut out = String::new();
+    let mut failures = 0;
+    let _ = writeln!(out, "# kv vs Redis benchmark\n");
+    let _ = writeln!(out, "## Machine\n");
+    for fact in facts {
+        let _ = writeln!(out, "{fact}");
+    }
+
+    if !cells.is_empty() {
+        let _ = writeln!(out, "\n## Throughput\n");
+        let _ = writeln!(
+            out,
+            "`redis-benchmark -h 127.0.0.1 -p PORT -t TEST -P PIPELINE -c {} -n N -q --csv`, \
+             kv and redis alternately, {} round(s){}; median requests per second.\n",
+            opts.clients,
+            opts.rounds,
+            if opts.quick { ", quick mode" } else { "" }
+        );
+        let mut table = Table::new(&[
+            ("test", Align::Left),
+            ("pipeline", Align::Right),
+            ("kv ops/s", Align::Right),
+            ("redis ops/s", Align::Right),
+            ("kv/redis", Align::Right),
+        ]);
+        let mut notes = Vec::new();
+        for cell in cells {
+            let [kv, redis] = [cell.median(KV), cell.median(REDIS)];
+            let show =
+                |v: Option<f64>| v.map_or_else(|| "FAILED".to_string(), |v| format!("{v:.0}"));
+            let ratio = match (kv, redis) {
+                (Some(kv), Some(redis)) if redis > 0.0 => Some(kv / redis),
+                _ => None,
+            };
+            table.row(vec![
+                cell.test.name.into(),
+                cell.pipeline.to_string(),
+                show(kv),
+                show(redis),
+                ratio.map_or_else(|| "-".to_string(), |r| format!("{r:.2}")),
+            ]);
+            if let Some(r) = ratio
+                && r < 1.0
+            {
+                notes.push(format!(
+                    "SLOWER: {} -P {}: kv {:.0} ops/s vs redis {:.0} ops/s (kv/redis {r:.2})",
+                    cell.test.name,
+                    cell.pipeline,
+                    kv.unwrap_or_default(),
+                    redis.unwrap_or_default()
+                ));
+            }
+            for server in [KV, REDIS] {
+                if let Some(err) = cell.errors[server].first() {
+                    failures += 1;
+                    notes.push(format!(
+                        "FAILED: {} -P {} on {}: {}",
+                        cell.test.name, cell.pipeline, LABELS[server], err
+                    ));
+                }
+            }
+        }
+        out.push_str(&table.render());
+        if !notes.is_empty() {
+            out.push('\n');
+            for note in notes {
+                let _ = writeln!(out, "{note}");
+            }
+        }
+    }
+
+    if !memory.is_empty() {
+        let _ = writeln!(out, "\n## Memory\n");
+        let _ = writeln!(
+            out,
+            "Fresh servers per dataset, loaded over one connection in pipelined batches of {LOAD_BATCH}. \
+             RSS from /proc/PID/status (VmRSS); ΔRSS/item = (RSS after − RSS before) / items, the fair \
+             per-item cost; used_memory from INFO memory. kv/redis compares ΔRSS/item (lower is better).\n"
+        );
+        let mut table = Table::new(&[
+            ("dataset", Align::Left),
+            ("server", Align::Left),
+            ("items", Align::Right),
+            ("RSS before", Align::Right),
+            ("RSS after", Align::Right),
+            ("RSS/item", Align::Right),
+            ("ΔRSS/item", Align::Right),
+            ("Δused_memory/item", Align::Right),
+            ("load s", Align::Right),
+            ("kv/redis", Align::Right),
+        ]);
+        let mut notes = Vec::new();
+        for result in memory {
+            let ds = result.dataset;
+            let per_item = |bytes: i128| format!("{:.1}", bytes as f64 / ds.items as f64);
+            let delta_rss = |f: &MemFigures| f.rss_after as i128 - f.rss_before as i128;
+            let ratio = match &result.servers {
+                [Ok(kv), Ok(redis)] if delta_rss(redis) > 0 => {
+                    Some(delta_rss(kv) as f64 / delta_rss(redis) as f64)
+                }
+                _ => None,
+            };
+            for server in [KV, REDIS] {
+                let mut row = vec![
+                    ds.name.to_string(),
+                    LABELS[server].to_string(),
+                    ds.items.to_string(),
+                ];
+                match &result.servers[server] {
+                    Ok(f) => {
+                        row.push(report::mib(f.rss_before));
+                        row.push(report::mib(f.rss_after));
+                        row.push(per_item(f.rss_after as i128));
+                        row.push(per_item(delta_rss(f)));
+                        row.push(match (f.used_before, f.used_after) {
+                            (Some(b), Some(a)) => per_item(a as i128 - b as i128),
+                            _ => "n/a".into(),
+                        });
+                        row.push(format!("{:.1}", f.load_secs));
+                    }
+                    Err(err) => {
+                        failures += 1;
+                        notes.push(format!(
+                            "FAILED: memory {} on {}: {err}",
+                            ds.name, LABELS[server]
+                        ));
+                        row.push("FAILED".into());
+                        row.extend(std::iter::repeat_n("-".to_string(), 5));
+                    }
+                }
+                row.push(match (server, ratio) {
+                    (KV, Some(r)) => format!("{r:.2}"),
+                    (KV, None) => "-".into(),
+                    _ => String::new(),
+                });
+                table.row(row);
+            }
+            if let (Some(r), [Ok(kv), Ok(redis)]) = (ratio, &result.servers)
+                && r > 1.0
+            {
+                notes.push(format!(
+                    "LARGER: {}: kv {} B/{} vs redis {} B/{} (ΔRSS, kv/redis {r:.2})",
+                    ds.name,
+                    per_item(delta_rss(kv)),
+                    ds.item_unit,
+                    per_item(delta_rss(redis)),
+                    ds.item_unit
+                ));
+            }
+        }
+        out.push_str(&table.render());
+        let _ = writeln!(out);
+        for result in memory {
+            let ds = result.dataset;
+            let dbsizes: Vec<String> = result
+                .servers
+                .iter()
+                .map(|s| match s {
+                    Ok(MemFigures {
+                        dbsize: Some(n), ..
+                    }) => n.to_string(),
+                    Ok(_) => "n/a".into(),
+                    Err(_) => "-".into(),
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {}: {} ({} {}s, DBSIZE kv {} / redis {})",
+                ds.name, ds.description, ds.items, ds.item_unit, dbsizes[KV], dbsizes[REDIS]
+            );
+        }
+        if !notes.is_empty() {
+            out.push('\n');
+            for note in notes {
+                let _ = writeln!(out, "{note}");
+            }
+        }
+    }
+
+    if !cells.is_empty() {
+        let _ = writeln!(out, "\n## Raw rounds (ops/s)\n");
+        let mut table = Table::new(&[
+            ("test", Align::Left),
+            ("pipeline", Align::Right),
+            ("-n", Align::Right),
+            ("kv", Align::Left),
+            ("redis", Align::Left),
+        ]);
+        for cell in cells {
+            let runs = |server: usize| {
+                let mut parts: Vec<String> = cell.runs[server]
+                    .iter()
+                    .map(|v| format!("{v:.0}"))
+                    .collect();
+                parts.extend(cell.errors[server].iter().map(|_| "FAILED".to_string()));
+                parts.join(" ")
+            };
+            table.row(vec![
+                cell.test.name.into(),
+                cell.pipeline.to_string(),
+                cell.requests.to_string(),
+                runs(KV),
+                runs(REDIS),
+            ]);
+        }
+        out.push_str(&table.render());
+    }
+    (out, failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CSV: &str = "\"test\",\"rps\",\"avg_latency_ms\",\"min_latency_ms\"\n\
+        \"LPUSH (needed to benchmark LRANGE)\",\"57306.59\",\"0.489\",\"0.088\"\n\
+        \"LRANGE_100 (first 100 elements)\",\"46403.71\",\"0.691\",\"0.208\"\n\
+        \"MSET (10 keys)\",\"90497.73\",\"0.349\",\"0.160\"\n\
+        \"SET\",\"530504.00\",\"1.289\",\"0.200\"\n";
+
+    #[test]
+    fn reads_redis_benchmark_csv() {
+        assert_eq!(csv_rps(CSV, "LRANGE_100"), Some(46403.71));
+        assert_eq!(csv_rps(CSV, "MSET"), Some(90497.73));
+        assert_eq!(csv_rps(CSV, "SET"), Some(530504.0));
+        assert_eq!(csv_rps(CSV, "LPUSH"), Some(57306.59));
+        assert_eq!(csv_rps(CSV, "GET"), None);
+        assert_eq!(csv_rps(CSV, "LRANGE"), None);
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn selects_rows() {
+        let names = |v: Vec<&ThroughputTest>| v.iter().map(|t| t.name).collect::<Vec<_>>();
+        assert_eq!(
+            names(select_tests("default").unwrap()),
+            ["PING", "SET", "GET", "INCR", "MSET"]
+        );
+        assert_eq!(select_tests("all").unwrap().len(), TESTS.len());
+        assert_eq!(
+            names(select_tests("get, ping_mbulk,GET").unwrap()),
+            ["GET", "PING"]
+        );
+        assert!(select_tests("nope").is_err());
+        assert!(select_datasets("none").unwrap().is_empty());
+        assert_eq!(select_datasets("default").unwrap().len(), 2);
+        assert_eq!(select_datasets("zset-1M").unwrap()[0].name, "zset-1M");
+    }
+
+    #[test]
+    fn loaders_build_the_documented_commands() {
+        let mut buf = Vec::new();
+        crate::resp::encode(
+            &mut buf,
+            &[
+                b"SET",
+                format!("key:{:07}", 999_999).as_bytes(),
+                format!("value:{:010}", 7).as_bytes(),
+            ],
+        );
+        assert_eq!(
+            buf,
+            b"*3\r\n$3\r\nSET\r\n$11\r\nkey:0999999\r\n$16\r\nvalue:0000000007\r\n"
+        );
+        assert_eq!(format!("elem:{:011}", 5).len(), 16);
+        assert_eq!(format!("member:{:09}", 5).len(), 16);
+    }
+}
