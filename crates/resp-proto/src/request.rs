@@ -166,6 +166,37 @@ fn find_line_end(buf: &[u8], from: usize, term: u8) -> LineEnd {
     }
 }
 
+/// Parses `[1-9][0-9]{0,17}` or `0` at `buf[start..]` when followed by `\r`
+/// and at least one more byte; returns the value and the `\r` offset. Any
+/// other shape (signs, long or malformed numbers, incomplete lines) returns
+/// `None` and is left to the general, `string2ll`-exact path. Values it
+/// accepts are exactly ones `string2ll` accepts, with the same value.
+#[inline]
+fn quick_number(buf: &[u8], start: usize) -> Option<(i64, usize)> {
+    let s = buf.get(start..)?;
+    let (&d0, _) = s.split_first()?;
+    let mut v = i64::from(d0.wrapping_sub(b'0'));
+    let mut i = 1;
+    if d0 != b'0' {
+        if !(b'1'..=b'9').contains(&d0) {
+            return None;
+        }
+        // 18 digits cannot overflow i64.
+        while i < 18
+            && let Some(&d) = s.get(i)
+            && d.is_ascii_digit()
+        {
+            v = v * 10 + i64::from(d - b'0');
+            i += 1;
+        }
+    }
+    if s.get(i) == Some(&b'\r') && i + 1 < s.len() {
+        Some((v, start + i))
+    } else {
+        None
+    }
+}
+
 impl RequestParser {
     /// A parser ready for the first request of a connection.
     pub fn new() -> Self {
@@ -254,6 +285,40 @@ impl RequestParser {
         }
     }
 
+    /// Reads the header line at `pos`: one type byte, a number, `\r` and one
+    /// more (unchecked) byte. `Ok(None)`: incomplete. Otherwise the number
+    /// (`None` if `string2ll` would reject it) and the offset of the `\r`.
+    /// `too_big` is the error for > 64 KiB without a line end.
+    #[inline]
+    fn header_line(
+        &mut self,
+        buf: &[u8],
+        too_big: ProtocolError,
+    ) -> Result<Option<(Option<i64>, usize)>, ProtocolError> {
+        // Fast path for the usual case, a short canonical number: one pass
+        // that scans and converts at once.
+        // Only behind a proper type byte: a NUL there must block the line
+        // (strchr semantics) and a '\r' there ends the line at once.
+        if matches!(buf.get(self.pos), Some(b'$' | b'*'))
+            && let Some(hit) = quick_number(buf, self.pos + 1)
+        {
+            return Ok(Some((Some(hit.0), hit.1)));
+        }
+        let Some(cr) = self.line_end(buf, b'\r') else {
+            if buf.len() - self.pos > PROTO_INLINE_MAX_SIZE {
+                return Err(too_big);
+            }
+            return Ok(None);
+        };
+        // The byte after '\r' must be there (it is skipped unchecked).
+        if cr + 1 >= buf.len() {
+            self.scan = cr;
+            return Ok(None);
+        }
+        // `get`: when buf[pos] itself is '\r' the range is empty-reversed.
+        Ok(Some((buf.get(self.pos + 1..cr).and_then(parse_i64), cr)))
+    }
+
     fn parse_inline(&mut self, buf: &[u8]) -> Result<Parsed, ProtocolError> {
         let Some(nl) = self.line_end(buf, b'\n') else {
             if buf.len() > PROTO_INLINE_MAX_SIZE {
@@ -284,19 +349,11 @@ impl RequestParser {
         limits: &RequestLimits,
     ) -> Result<Parsed, ProtocolError> {
         if self.state == State::MultibulkCount {
-            let Some(cr) = self.line_end(buf, b'\r') else {
-                if buf.len() - self.pos > PROTO_INLINE_MAX_SIZE {
-                    return Err(ProtocolError::TooBigMultibulkCount);
-                }
+            let Some((count, cr)) = self.header_line(buf, ProtocolError::TooBigMultibulkCount)?
+            else {
                 return Ok(Parsed::Incomplete);
             };
-            // The byte after '\r' must be there (it is skipped unchecked).
-            if cr + 1 >= buf.len() {
-                self.scan = cr;
-                return Ok(Parsed::Incomplete);
-            }
-            // pos is 0 and buf[0] is '*', so 1..cr is in bounds (cr >= 1).
-            let count = match parse_i64(&buf[self.pos + 1..cr]) {
+            let count = match count {
                 Some(n) if n <= MAX_MULTIBULK => n,
                 _ => return Err(ProtocolError::InvalidMultibulkLength),
             };
@@ -317,23 +374,15 @@ impl RequestParser {
 
         while self.remaining > 0 {
             if self.state == State::BulkHeader {
-                let Some(cr) = self.line_end(buf, b'\r') else {
-                    if buf.len() - self.pos > PROTO_INLINE_MAX_SIZE {
-                        return Err(ProtocolError::TooBigBulkCount);
-                    }
+                let Some((len, cr)) = self.header_line(buf, ProtocolError::TooBigBulkCount)? else {
                     return Ok(Parsed::Incomplete);
                 };
-                if cr + 1 >= buf.len() {
-                    self.scan = cr;
-                    return Ok(Parsed::Incomplete);
-                }
-                // cr >= pos (search started at pos) and cr < buf.len().
+                // A complete line starts at pos (cr >= pos), so buf[pos] exists.
                 let first = buf[self.pos];
                 if first != b'$' {
                     return Err(ProtocolError::ExpectedDollar(first));
                 }
-                // buf[pos] is '$' and not '\r', so pos + 1 <= cr.
-                let len = match parse_i64(&buf[self.pos + 1..cr]) {
+                let len = match len {
                     Some(n) if n >= 0 && (n as u64) <= limits.max_bulk_len => n,
                     _ => return Err(ProtocolError::InvalidBulkLength),
                 };

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Ev, cmd, run_bytewise, run_chunks, run_whole};
+use common::{Ev, cmd, reference, run_bytewise, run_chunks, run_whole};
 use proptest::prelude::*;
 use resp_proto::{DecodeLimits, Frame, RequestLimits, decode, encode, format_double, write};
 
@@ -243,6 +243,7 @@ proptest! {
     ) {
         let limits = RequestLimits { max_bulk_len: 100, authenticated };
         let whole = run_whole(&data, &limits);
+        prop_assert_eq!(&reference(&data, &limits), &whole);
         // Small inputs stay far below the 64 KiB limits, so chunking cannot
         // change the outcome.
         prop_assert_eq!(run_bytewise(&data, &limits), whole);
@@ -260,6 +261,30 @@ proptest! {
         let data = parts.concat();
         let limits = RequestLimits::default();
         let whole = run_whole(&data, &limits);
+        prop_assert_eq!(&reference(&data, &limits), &whole);
+        prop_assert_eq!(run_bytewise(&data, &limits), whole);
+    }
+
+    #[test]
+    fn request_parser_matches_reference_model(
+        parts in proptest::collection::vec(prop_oneof![
+            Just(b"*".to_vec()), Just(b"$".to_vec()), Just(b"\r\n".to_vec()), Just(b"\r".to_vec()),
+            Just(b"\n".to_vec()), Just(b"0".to_vec()), Just(b"1".to_vec()), Just(b"2".to_vec()),
+            Just(b"3".to_vec()), Just(b"-".to_vec()), Just(b"11".to_vec()), Just(b"16385".to_vec()),
+            Just(b"\0".to_vec()), Just(b"x".to_vec()), Just(b" ".to_vec()), Just(b"\"".to_vec()),
+            Just(b"*1\r\n".to_vec()), Just(b"*2\r\n".to_vec()), Just(b"$1\r\n".to_vec()),
+            Just(b"$3\r\nfoo\r\n".to_vec()), Just(b"99999999999999999999".to_vec()),
+        ], 0..40),
+        authenticated in any::<bool>(),
+        small_bulk in any::<bool>(),
+    ) {
+        let data = parts.concat();
+        let limits = RequestLimits {
+            max_bulk_len: if small_bulk { 2 } else { 512 * 1024 * 1024 },
+            authenticated,
+        };
+        let whole = run_whole(&data, &limits);
+        prop_assert_eq!(&reference(&data, &limits), &whole);
         prop_assert_eq!(run_bytewise(&data, &limits), whole);
     }
 }

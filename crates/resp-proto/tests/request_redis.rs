@@ -21,6 +21,7 @@ const NOAUTH: RequestLimits = RequestLimits {
 
 fn check(input: &[u8], limits: &RequestLimits, want: &[Ev], want_waiting: bool) {
     let got = run_whole(input, limits);
+    assert_eq!(common::reference(input, limits), got, "reference model");
     let show = String::from_utf8_lossy(&input[..input.len().min(60)]).into_owned();
     assert_eq!(got.events, want, "input {show:?}");
     if want_waiting {
@@ -127,6 +128,12 @@ fn verified_against_redis_7_0_15() {
         (b"*1\x00\r\n", vec![], true),
         (b"*1\r\n$4\x00\r\nPING\r\n", vec![], true),
         (b"PING\x00\r\nPING\r\n", vec![], true),
+        (b"*1\r\n\x005\r\nabcde\r\n", vec![], true),
+        (
+            b"*1\r\n\r5\r\nabcde\r\n",
+            vec![Ev::Err(P::ExpectedDollar(b'\r'))],
+            false,
+        ),
         // Inline.
         (b"\r\nPING\r\n", vec![Ev::Skip, pong()], false),
         (b"   \r\nPING\r\n", vec![Ev::Skip, pong()], false),

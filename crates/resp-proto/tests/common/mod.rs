@@ -82,3 +82,113 @@ pub fn run_bytewise(input: &[u8], limits: &RequestLimits) -> Outcome {
 pub fn cmd(args: &[&[u8]]) -> Ev {
     Ev::Cmd(args.iter().map(|a| a.to_vec()).collect())
 }
+
+/// A deliberately naive model of Redis 7.0's `processInputBuffer` for a
+/// buffer that arrived in one read: a literal transcription of the control
+/// flow of `processInlineBuffer`/`processMultibulkBuffer` (C-string `strchr`
+/// line search, `string2ll`, the same checks in the same order), with none
+/// of the parser's resumption or fast paths. Differential tests compare the
+/// real parser against it.
+pub fn reference(q: &[u8], lim: &RequestLimits) -> Outcome {
+    use resp_proto::{parse_i64, split_args};
+    const MAX: usize = 64 * 1024;
+    // C's strchr(q + from, c): stops at NUL; the buffer end acts as NUL.
+    let strchr = |from: usize, c: u8| -> Option<usize> {
+        for (i, &b) in q.iter().enumerate().skip(from) {
+            if b == c {
+                return Some(i);
+            }
+            if b == 0 {
+                return None;
+            }
+        }
+        None
+    };
+    let mut events = Vec::new();
+    let mut pos = 0;
+    let err = |mut events: Vec<Ev>, e| {
+        events.push(Ev::Err(e));
+        Outcome {
+            events,
+            leftover: 0,
+        }
+    };
+    let wait = |events: Vec<Ev>, pos: usize| Outcome {
+        events,
+        leftover: q.len() - pos,
+    };
+    while pos < q.len() {
+        if q[pos] == b'*' {
+            let Some(nl) = strchr(pos, b'\r') else {
+                if q.len() - pos > MAX {
+                    return err(events, ProtocolError::TooBigMultibulkCount);
+                }
+                return wait(events, pos);
+            };
+            if nl + 2 > q.len() {
+                return wait(events, pos);
+            }
+            let ll = match parse_i64(&q[pos + 1..nl]) {
+                Some(n) if n <= i64::from(i32::MAX) => n,
+                _ => return err(events, ProtocolError::InvalidMultibulkLength),
+            };
+            if ll > 10 && !lim.authenticated {
+                return err(events, ProtocolError::UnauthenticatedMultibulkLength);
+            }
+            let mut p = nl + 2;
+            if ll <= 0 {
+                events.push(Ev::Skip);
+                pos = p;
+                continue;
+            }
+            let mut args = Vec::new();
+            for _ in 0..ll {
+                let Some(nl) = strchr(p, b'\r') else {
+                    if q.len() - p > MAX {
+                        return err(events, ProtocolError::TooBigBulkCount);
+                    }
+                    return wait(events, pos);
+                };
+                if nl + 2 > q.len() {
+                    return wait(events, pos);
+                }
+                if q[p] != b'$' {
+                    return err(events, ProtocolError::ExpectedDollar(q[p]));
+                }
+                let ll = match parse_i64(&q[p + 1..nl]) {
+                    Some(n) if n >= 0 && (n as u64) <= lim.max_bulk_len => n as usize,
+                    _ => return err(events, ProtocolError::InvalidBulkLength),
+                };
+                if ll > 16384 && !lim.authenticated {
+                    return err(events, ProtocolError::UnauthenticatedBulkLength);
+                }
+                p = nl + 2;
+                if q.len() - p < ll + 2 {
+                    return wait(events, pos);
+                }
+                args.push(q[p..p + ll].to_vec());
+                p += ll + 2;
+            }
+            events.push(Ev::Cmd(args));
+            pos = p;
+        } else {
+            let Some(nl) = strchr(pos, b'\n') else {
+                if q.len() - pos > MAX {
+                    return err(events, ProtocolError::TooBigInlineRequest);
+                }
+                return wait(events, pos);
+            };
+            let mut end = nl;
+            if end != pos && q[end - 1] == b'\r' {
+                end -= 1;
+            }
+            match split_args(&q[pos..end]) {
+                Err(_) => return err(events, ProtocolError::UnbalancedQuotes),
+                Ok(args) if args.is_empty() => events.push(Ev::Skip),
+                Ok(args) => events.push(Ev::Cmd(args)),
+            }
+            pos = nl + 1;
+        }
+    }
+    wait(events, pos)
+}
