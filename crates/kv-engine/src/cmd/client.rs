@@ -1,0 +1,441 @@
+//! CLIENT and its subcommands (Redis's networking.c clientCommand).
+
+use std::fmt::Write as _;
+
+use resp_proto::Argv;
+
+use super::{is, parse_i64};
+use crate::client::{Client, ClientId, ClientKind, ReplyMode};
+use crate::error::{CmdError, CmdResult};
+use crate::{ClientIo, Ctx, Engine};
+
+/// Client and library names: printable ASCII without spaces, as Redis requires so
+/// that CLIENT LIST stays parseable.
+pub fn validate_name(name: &[u8]) -> CmdResult {
+    if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
+        return Err(CmdError::err(
+            "Client names cannot contain spaces, newlines or special characters.",
+        ));
+    }
+    Ok(())
+}
+
+/// CLIENT ID
+pub fn client_id_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let id = ctx.me().id;
+    ctx.reply.integer(id as i64);
+    Ok(())
+}
+
+/// CLIENT SETNAME connection-name
+pub fn client_setname_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let name = argv.get(2).unwrap_or_default();
+    validate_name(name)?;
+    ctx.me_mut().name = (!name.is_empty()).then(|| name.into());
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// CLIENT GETNAME
+pub fn client_getname_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let name = ctx.me().name.clone();
+    ctx.reply.bulk_opt(name.as_deref());
+    Ok(())
+}
+
+/// CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>
+pub fn client_setinfo_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let attr = argv.get(2).unwrap_or_default();
+    let value = argv.get(3).unwrap_or_default();
+    let lib_name = if is(attr, "lib-name") {
+        true
+    } else if is(attr, "lib-ver") {
+        false
+    } else {
+        return Err(CmdError::err(format!(
+            "Unrecognized option '{}'",
+            crate::error::lossy_prefix(attr, 128)
+        )));
+    };
+    if value.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
+        let which = if lib_name { "lib-name" } else { "lib-ver" };
+        return Err(CmdError::err(format!(
+            "{which} cannot contain spaces, newlines or special characters."
+        )));
+    }
+    let stored = (!value.is_empty()).then(|| value.into());
+    let me = ctx.me_mut();
+    if lib_name {
+        me.lib_name = stored;
+    } else {
+        me.lib_ver = stored;
+    }
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// CLIENT INFO
+pub fn client_info_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let mut line = String::new();
+    let io = ctx.host.client_io(ctx.client);
+    describe(ctx.engine, ctx.me(), io, &mut line);
+    line.push('\n');
+    ctx.reply.verbatim(line.as_bytes(), b"txt");
+    Ok(())
+}
+
+/// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
+pub fn client_list_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let mut kind = None;
+    let mut ids: Option<Vec<u64>> = None;
+    let mut i = 2;
+    while i < argv.len() {
+        let opt = argv.get(i).unwrap_or_default();
+        if is(opt, "type") && i + 1 < argv.len() {
+            let name = argv.get(i + 1).unwrap_or_default();
+            kind = Some(ClientKind::from_name(name).ok_or_else(|| {
+                CmdError::err(format!(
+                    "Unknown client type '{}'",
+                    crate::error::lossy_prefix(name, 128)
+                ))
+            })?);
+            i += 2;
+        } else if is(opt, "id") && i + 1 < argv.len() {
+            let mut list = Vec::new();
+            for arg in argv.iter().skip(i + 1) {
+                match parse_i64(arg) {
+                    Some(id) if id > 0 => list.push(id as u64),
+                    _ => return Err(CmdError::err("Invalid client ID")),
+                }
+            }
+            ids = Some(list);
+            i = argv.len();
+        } else {
+            return Err(CmdError::Syntax);
+        }
+    }
+    let mut text = String::new();
+    for id in ctx.engine.clients.by_creation() {
+        let c = ctx.engine.clients.get(id).expect("listed just now");
+        if kind.is_some_and(|k| k != c.kind) || ids.as_ref().is_some_and(|ids| !ids.contains(&c.id))
+        {
+            continue;
+        }
+        describe(ctx.engine, c, ctx.host.client_io(id), &mut text);
+        text.push('\n');
+    }
+    ctx.reply.verbatim(text.as_bytes(), b"txt");
+    Ok(())
+}
+
+/// One CLIENT LIST line, fields in Redis 7.0's order (then 7.2's lib-name/lib-ver).
+fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
+    let now = engine.now_ms;
+    let mut flags = String::new();
+    match c.kind {
+        ClientKind::Replica => flags.push('S'),
+        ClientKind::Master => flags.push('M'),
+        ClientKind::PubSub => flags.push('P'),
+        ClientKind::Normal => {}
+    }
+    if c.close_after_reply {
+        flags.push('c');
+    }
+    if c.close_asap {
+        flags.push('A');
+    }
+    if c.peer.is_unix {
+        flags.push('U');
+    }
+    if c.no_evict {
+        flags.push('e');
+    }
+    if c.no_touch {
+        flags.push('T');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
+    let name = c
+        .name
+        .as_deref()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let lib_name = c
+        .lib_name
+        .as_deref()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let lib_ver = c
+        .lib_ver
+        .as_deref()
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    let pending = c.pending_len();
+    let omem = c.out.capacity();
+    let tot_mem = io.qbuf + io.qbuf_free + omem + std::mem::size_of::<Client>();
+    let events = if io.writable_registered { "rw" } else { "r" };
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 \
+         multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={} oll=0 omem={} \
+         tot-mem={} events={} cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        c.id,
+        c.peer.addr,
+        c.peer.laddr,
+        c.peer.fd,
+        name,
+        now.saturating_sub(c.created_ms) / 1000,
+        now.saturating_sub(c.last_interaction_ms) / 1000,
+        flags,
+        c.db,
+        io.qbuf,
+        io.qbuf_free,
+        io.qbuf + io.qbuf_free,
+        io.qbuf + io.qbuf_free,
+        pending,
+        omem,
+        tot_mem,
+        events,
+        c.last_cmd,
+        if c.resp3 { 3 } else { 2 },
+        lib_name,
+        lib_ver,
+    );
+}
+
+/// CLIENT KILL ip:port | CLIENT KILL <filter value> ... where filters are
+/// ID, ADDR, LADDR, TYPE, USER, SKIPME.
+pub fn client_kill_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    if argv.len() == 3 {
+        // The old form: kill one client by address, answer OK or an error.
+        let addr = argv.get(2).unwrap_or_default();
+        let target = ctx
+            .engine
+            .clients
+            .iter()
+            .find(|(_, c)| c.peer.addr.as_bytes() == addr)
+            .map(|(id, _)| id);
+        return match target {
+            Some(id) => {
+                kill_one(ctx, id);
+                ctx.reply.ok();
+                Ok(())
+            }
+            None => Err(CmdError::err("No such client")),
+        };
+    }
+    if !argv.len().is_multiple_of(2) {
+        return Err(CmdError::Syntax);
+    }
+    let mut filter = KillFilter {
+        skipme: true,
+        ..KillFilter::default()
+    };
+    let mut i = 2;
+    while let (Some(opt), Some(value)) = (argv.get(i), argv.get(i + 1)) {
+        if is(opt, "id") {
+            match parse_i64(value) {
+                Some(id) if id > 0 => filter.id = Some(id as u64),
+                _ => return Err(CmdError::err("client-id should be greater than 0")),
+            }
+        } else if is(opt, "type") {
+            filter.kind = Some(ClientKind::from_name(value).ok_or_else(|| {
+                CmdError::err(format!(
+                    "Unknown client type '{}'",
+                    crate::error::lossy_prefix(value, 128)
+                ))
+            })?);
+        } else if is(opt, "addr") {
+            filter.addr = Some(value.to_vec());
+        } else if is(opt, "laddr") {
+            filter.laddr = Some(value.to_vec());
+        } else if is(opt, "user") {
+            if value != b"default" {
+                return Err(CmdError::err(format!(
+                    "No such user '{}'",
+                    crate::error::lossy_prefix(value, 128)
+                )));
+            }
+        } else if is(opt, "skipme") {
+            filter.skipme = if is(value, "yes") {
+                true
+            } else if is(value, "no") {
+                false
+            } else {
+                return Err(CmdError::Syntax);
+            };
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 2;
+    }
+    let me = ctx.client;
+    let victims: Vec<ClientId> = ctx
+        .engine
+        .clients
+        .iter()
+        .filter(|(id, c)| filter.matches(*id, c, me))
+        .map(|(id, _)| id)
+        .collect();
+    for &id in &victims {
+        kill_one(ctx, id);
+    }
+    ctx.reply.integer(victims.len() as i64);
+    Ok(())
+}
+
+#[derive(Default)]
+struct KillFilter {
+    id: Option<u64>,
+    kind: Option<ClientKind>,
+    addr: Option<Vec<u8>>,
+    laddr: Option<Vec<u8>>,
+    skipme: bool,
+}
+
+impl KillFilter {
+    fn matches(&self, slot: ClientId, c: &Client, me: ClientId) -> bool {
+        self.id.is_none_or(|id| id == c.id)
+            && self.kind.is_none_or(|k| k == c.kind)
+            && self
+                .addr
+                .as_ref()
+                .is_none_or(|a| a == c.peer.addr.as_bytes())
+            && self
+                .laddr
+                .as_ref()
+                .is_none_or(|a| a == c.peer.laddr.as_bytes())
+            && !(self.skipme && slot == me)
+    }
+}
+
+/// Kills a client; the caller itself is closed only after its reply is sent.
+fn kill_one(ctx: &mut Ctx<'_>, id: ClientId) {
+    if id == ctx.client {
+        ctx.me_mut().close_after_reply = true;
+    } else {
+        ctx.engine.kill(id);
+    }
+}
+
+/// CLIENT PAUSE timeout [WRITE|ALL]
+pub fn client_pause_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let timeout = parse_i64(argv.get(2).unwrap_or_default())
+        .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
+    if timeout < 0 {
+        return Err(CmdError::err("timeout is negative"));
+    }
+    let writes_only = match argv.get(3) {
+        None => false,
+        Some(mode) if is(mode, "write") => true,
+        Some(mode) if is(mode, "all") => false,
+        Some(_) => return Err(CmdError::Syntax),
+    };
+    if argv.len() > 4 {
+        return Err(CmdError::Syntax);
+    }
+    let until = ctx.now_ms().saturating_add(timeout as u64);
+    let pause = &mut ctx.engine.pause;
+    // A pause never shortens an earlier one, and ALL wins over WRITE.
+    if pause.until_ms <= ctx.engine.now_ms {
+        *pause = crate::Pause {
+            until_ms: until,
+            writes_only,
+        };
+    } else {
+        pause.until_ms = pause.until_ms.max(until);
+        pause.writes_only &= writes_only;
+    }
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// CLIENT UNPAUSE
+pub fn client_unpause_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    ctx.engine.pause = crate::Pause::default();
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// CLIENT REPLY ON|OFF|SKIP
+pub fn client_reply_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let mode = argv.get(2).unwrap_or_default();
+    if is(mode, "on") {
+        ctx.me_mut().reply_mode = ReplyMode::On;
+        ctx.reply.ok();
+    } else if is(mode, "off") {
+        ctx.me_mut().reply_mode = ReplyMode::Off;
+    } else if is(mode, "skip") {
+        if ctx.me().reply_mode == ReplyMode::On {
+            ctx.me_mut().reply_mode = ReplyMode::SkipNext;
+        }
+    } else {
+        return Err(CmdError::Syntax);
+    }
+    Ok(())
+}
+
+/// An `on|off` argument.
+fn on_off(arg: &[u8]) -> Result<bool, CmdError> {
+    if is(arg, "on") {
+        Ok(true)
+    } else if is(arg, "off") {
+        Ok(false)
+    } else {
+        Err(CmdError::Syntax)
+    }
+}
+
+/// CLIENT NO-EVICT ON|OFF
+pub fn client_no_evict_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    ctx.me_mut().no_evict = on_off(argv.get(2).unwrap_or_default())?;
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// CLIENT NO-TOUCH ON|OFF
+pub fn client_no_touch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    ctx.me_mut().no_touch = on_off(argv.get(2).unwrap_or_default())?;
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// CLIENT HELP
+pub fn client_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    super::server::reply_help(
+        ctx,
+        "CLIENT",
+        &[
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current connection.",
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "SETNAME <name>",
+            "    Set the name of the current connection.",
+            "SETINFO <LIB-NAME|LIB-VER> <value>",
+            "    Record the client library's name or version.",
+            "LIST [TYPE <NORMAL|MASTER|REPLICA|PUBSUB>] [ID <id> [<id> ...]]",
+            "    List connections, optionally only those of a type or with given IDs.",
+            "KILL <ip:port>",
+            "    Close the connection from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Close the connections matching every filter: ID <id>, ADDR <ip:port>,",
+            "    LADDR <ip:port>, TYPE <type>, USER <name>, SKIPME <YES|NO>.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Hold clients' commands (or only writes) for <timeout> milliseconds.",
+            "UNPAUSE",
+            "    Stop holding clients' commands.",
+            "REPLY <ON|OFF|SKIP>",
+            "    Turn replies to this connection on or off, or skip the next one.",
+            "NO-EVICT <ON|OFF>",
+            "    Exempt this connection from client eviction.",
+            "NO-TOUCH <ON|OFF>",
+            "    Do not update keys' access time for this connection's commands.",
+        ],
+    );
+    Ok(())
+}

@@ -1,0 +1,305 @@
+//! COMMAND and its subcommands, generated from the command table
+//! (Redis's server.c commandCommand family).
+
+use resp_proto::Argv;
+
+use super::is;
+use crate::command::{self, Command, acl, flags};
+use crate::error::{CmdError, CmdResult};
+use crate::{Ctx, Reply};
+
+/// COMMAND — every command's COMMAND INFO entry.
+pub fn command_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let index = command::index();
+    ctx.reply.array(index.top_level().count());
+    for cmd in index.top_level() {
+        reply_info(&mut ctx.reply, cmd);
+    }
+    Ok(())
+}
+
+/// COMMAND COUNT
+pub fn command_count_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    ctx.reply
+        .integer(command::index().top_level().count() as i64);
+    Ok(())
+}
+
+/// Finds a command by its full name: `get`, or `config|get` for a subcommand.
+fn find_by_full_name(name: &[u8]) -> Option<&'static Command> {
+    let index = command::index();
+    match name.iter().position(|&b| b == b'|') {
+        None => index.find(name).map(|(c, _)| c),
+        Some(bar) => {
+            let (parent, _) = index.find(&name[..bar])?;
+            parent.subcommand(&name[bar + 1..]).map(|(c, _)| c)
+        }
+    }
+}
+
+/// COMMAND INFO [command-name ...]
+pub fn command_info_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    if argv.len() == 2 {
+        return command_command(ctx, argv);
+    }
+    ctx.reply.array(argv.len() - 2);
+    for name in argv.iter().skip(2) {
+        match find_by_full_name(name) {
+            Some(cmd) => reply_info(&mut ctx.reply, cmd),
+            None => ctx.reply.null(),
+        }
+    }
+    Ok(())
+}
+
+/// One COMMAND INFO entry: name, arity, flags, first/last/step, ACL categories,
+/// tips, key specifications, subcommands.
+fn reply_info(reply: &mut Reply<'_>, cmd: &Command) {
+    reply.array(10);
+    reply.bulk(cmd.name.as_bytes());
+    reply.integer(i64::from(cmd.arity));
+    let names: Vec<&str> = flags::NAMES
+        .iter()
+        .filter(|(bit, _)| cmd.flags & bit != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    reply.set(names.len());
+    for name in names {
+        reply.simple(name.as_bytes());
+    }
+    reply.integer(i64::from(cmd.keys.first));
+    reply.integer(i64::from(cmd.keys.last));
+    reply.integer(i64::from(cmd.keys.step));
+    let cats = cmd.acl_categories();
+    let cat_names: Vec<&str> = acl::NAMES
+        .iter()
+        .filter(|(bit, _)| cats & bit != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    reply.set(cat_names.len());
+    for name in cat_names {
+        reply.simple(format!("@{name}").as_bytes());
+    }
+    reply.set(cmd.tips.len());
+    for tip in cmd.tips {
+        reply.bulk(tip.as_bytes());
+    }
+    reply_key_specs(reply, cmd);
+    if cmd.subcommands.is_empty() {
+        reply.set(0);
+    } else {
+        reply.array(cmd.subcommands.len());
+        for sub in cmd.subcommands {
+            reply_info(reply, sub);
+        }
+    }
+}
+
+fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
+    let k = cmd.keys;
+    if k.is_none() {
+        reply.set(0);
+        return;
+    }
+    if k.second_flags.is_empty() {
+        reply.set(1);
+        let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
+        reply_key_spec(reply, k.spec_flags, k.first, lastkey, k.step);
+    } else {
+        reply.set(2);
+        reply_key_spec(reply, k.spec_flags, k.first, 0, 1);
+        reply_key_spec(reply, k.second_flags, k.first + 1, 0, 1);
+    }
+}
+
+/// One key specification: an index-based begin search and a range of keys.
+fn reply_key_spec(reply: &mut Reply<'_>, flags: &[&str], index: i32, lastkey: i32, keystep: i32) {
+    reply.map(3);
+    reply.bulk(b"flags");
+    reply.set(flags.len());
+    for flag in flags {
+        reply.simple(flag.as_bytes());
+    }
+    reply.bulk(b"begin_search");
+    reply.map(2);
+    reply.bulk(b"type");
+    reply.bulk(b"index");
+    reply.bulk(b"spec");
+    reply.map(1);
+    reply.bulk(b"index");
+    reply.integer(i64::from(index));
+    reply.bulk(b"find_keys");
+    reply.map(2);
+    reply.bulk(b"type");
+    reply.bulk(b"range");
+    reply.bulk(b"spec");
+    reply.map(3);
+    reply.bulk(b"lastkey");
+    reply.integer(i64::from(lastkey));
+    reply.bulk(b"keystep");
+    reply.integer(i64::from(keystep));
+    reply.bulk(b"limit");
+    reply.integer(0);
+}
+
+/// COMMAND DOCS [command-name ...]
+pub fn command_docs_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let found: Vec<&'static Command> = if argv.len() == 2 {
+        command::index().top_level().collect()
+    } else {
+        argv.iter().skip(2).filter_map(find_by_full_name).collect()
+    };
+    ctx.reply.map(found.len());
+    for cmd in found {
+        ctx.reply.bulk(cmd.name.as_bytes());
+        reply_docs(&mut ctx.reply, cmd);
+    }
+    Ok(())
+}
+
+fn reply_docs(reply: &mut Reply<'_>, cmd: &Command) {
+    let has_subs = !cmd.subcommands.is_empty();
+    reply.map(4 + usize::from(has_subs));
+    reply.bulk(b"summary");
+    reply.bulk(cmd.summary.as_bytes());
+    reply.bulk(b"since");
+    reply.bulk(cmd.since.as_bytes());
+    reply.bulk(b"group");
+    reply.bulk(cmd.group.name().as_bytes());
+    reply.bulk(b"complexity");
+    reply.bulk(cmd.complexity.as_bytes());
+    if has_subs {
+        reply.bulk(b"subcommands");
+        reply.map(cmd.subcommands.len());
+        for sub in cmd.subcommands {
+            reply.bulk(sub.name.as_bytes());
+            reply_docs(reply, sub);
+        }
+    }
+}
+
+/// COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]
+pub fn command_list_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    enum Filter<'a> {
+        All,
+        Module,
+        Category(Option<u64>),
+        Pattern(&'a [u8]),
+    }
+    let filter = match argv.len() {
+        2 => Filter::All,
+        5 if is(argv.get(2).unwrap_or_default(), "filterby") => {
+            let kind = argv.get(3).unwrap_or_default();
+            let value = argv.get(4).unwrap_or_default();
+            if is(kind, "module") {
+                Filter::Module
+            } else if is(kind, "aclcat") {
+                let value = value.to_ascii_lowercase();
+                let bit = acl::NAMES
+                    .iter()
+                    .find(|(_, n)| n.as_bytes() == value)
+                    .map(|(b, _)| *b);
+                Filter::Category(bit)
+            } else if is(kind, "pattern") {
+                Filter::Pattern(value)
+            } else {
+                return Err(CmdError::Syntax);
+            }
+        }
+        _ => return Err(CmdError::Syntax),
+    };
+    let names: Vec<&'static str> = command::index()
+        .all
+        .iter()
+        .filter(|cmd| match &filter {
+            Filter::All => true,
+            Filter::Module => false,
+            Filter::Category(bit) => bit.is_some_and(|b| cmd.acl_categories() & b != 0),
+            Filter::Pattern(p) => kv_types::glob::glob_match(p, cmd.name.as_bytes(), true),
+        })
+        .map(|cmd| cmd.name)
+        .collect();
+    ctx.reply.array(names.len());
+    for name in names {
+        ctx.reply.bulk(name.as_bytes());
+    }
+    Ok(())
+}
+
+/// The command named in `argv[2..]` and its key positions, for GETKEYS.
+fn keys_of(argv: Argv<'_>) -> Result<(&'static Command, Vec<usize>), CmdError> {
+    let call: Vec<&[u8]> = argv.iter().skip(2).collect();
+    let (mut cmd, _) = command::index()
+        .find(call[0])
+        .ok_or_else(|| CmdError::err("Invalid command specified"))?;
+    if !cmd.subcommands.is_empty()
+        && let Some((sub, _)) = call.get(1).and_then(|s| cmd.subcommand(s))
+    {
+        cmd = sub;
+    }
+    if !cmd.arity_ok(call.len()) {
+        return Err(CmdError::err(
+            "Invalid number of arguments specified for command",
+        ));
+    }
+    let positions = cmd.keys.positions(call.len());
+    if positions.is_empty() {
+        return Err(CmdError::err("The command has no key arguments"));
+    }
+    Ok((cmd, positions))
+}
+
+/// COMMAND GETKEYS command [arg ...]
+pub fn command_getkeys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let (_, positions) = keys_of(argv)?;
+    ctx.reply.array(positions.len());
+    for p in positions {
+        ctx.reply.bulk(argv.get(p + 2).unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// COMMAND GETKEYSANDFLAGS command [arg ...]
+pub fn command_getkeysandflags_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let (cmd, positions) = keys_of(argv)?;
+    ctx.reply.array(positions.len());
+    for p in positions {
+        ctx.reply.array(2);
+        ctx.reply.bulk(argv.get(p + 2).unwrap_or_default());
+        let flags = if p == cmd.keys.first as usize + 1 && !cmd.keys.second_flags.is_empty() {
+            cmd.keys.second_flags
+        } else {
+            cmd.keys.spec_flags
+        };
+        ctx.reply.set(flags.len());
+        for flag in flags {
+            ctx.reply.simple(flag.as_bytes());
+        }
+    }
+    Ok(())
+}
+
+/// COMMAND HELP
+pub fn command_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    super::server::reply_help(
+        ctx,
+        "COMMAND",
+        &[
+            "(no subcommand)",
+            "    Return details about all commands.",
+            "COUNT",
+            "    Return the total number of commands.",
+            "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+            "    Return the names of the commands, optionally filtered.",
+            "INFO [<command-name> ...]",
+            "    Return details about the given commands, or all of them.",
+            "DOCS [<command-name> ...]",
+            "    Return documentation of the given commands, or all of them.",
+            "GETKEYS <full-command>",
+            "    Return the keys in a full command.",
+            "GETKEYSANDFLAGS <full-command>",
+            "    Return the keys and their access flags in a full command.",
+        ],
+    );
+    Ok(())
+}

@@ -1,0 +1,456 @@
+//! Generic key commands (Redis's db.c and object.c): DEL, UNLINK, EXISTS, TYPE,
+//! RENAME, RENAMENX, COPY, MOVE, SWAPDB, TOUCH, RANDOMKEY, DBSIZE, KEYS, SCAN,
+//! FLUSHDB, FLUSHALL, OBJECT.
+
+use resp_proto::Argv;
+
+use super::{int_arg, is, parse_i64};
+use crate::Ctx;
+use crate::db::Db;
+use crate::error::{CmdError, CmdResult};
+use kv_types::glob::glob_match;
+
+/// DEL key [key ...] (and UNLINK: kv frees small values at once and large ones
+/// are a matter for the allocator either way).
+pub fn del_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let now = ctx.now_ms();
+    let db = ctx.db();
+    let removed = argv
+        .iter()
+        .skip(1)
+        .filter(|key| db.delete(key, now))
+        .count();
+    ctx.dirty(removed as u64);
+    ctx.reply.integer(removed as i64);
+    Ok(())
+}
+
+/// EXISTS key [key ...] — a key named twice counts twice.
+pub fn exists_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let found = argv
+        .iter()
+        .skip(1)
+        .filter(|key| ctx.lookup_read(key).is_some())
+        .count();
+    ctx.reply.integer(found as i64);
+    Ok(())
+}
+
+/// TOUCH key [key ...]
+pub fn touch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let found = argv
+        .iter()
+        .skip(1)
+        .filter(|key| ctx.lookup_read(key).is_some())
+        .count();
+    ctx.reply.integer(found as i64);
+    Ok(())
+}
+
+/// TYPE key
+pub fn type_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let key = argv.get(1).unwrap_or_default();
+    let name = match ctx.lookup_read(key) {
+        Some(id) => ctx.db().entry(id).value.type_name(),
+        None => "none",
+    };
+    ctx.reply.simple(name.as_bytes());
+    Ok(())
+}
+
+/// RENAME / RENAMENX: moves the value and its TTL to the new name.
+fn rename_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, nx: bool) -> CmdResult {
+    let from = argv.get(1).unwrap_or_default();
+    let to = argv.get(2).unwrap_or_default();
+    let now = ctx.now_ms();
+    let clock = ctx.access_clock();
+    let Some(id) = ctx.lookup_write(from) else {
+        return Err(CmdError::NoSuchKey);
+    };
+    if from == to {
+        // Renaming a key to itself: RENAME succeeds, RENAMENX reports no change.
+        if nx {
+            ctx.reply.integer(0);
+        } else {
+            ctx.reply.ok();
+        }
+        return Ok(());
+    }
+    let db = ctx.db();
+    if db.lookup(to, now).is_some() {
+        if nx {
+            ctx.reply.integer(0);
+            return Ok(());
+        }
+        db.delete(to, now);
+    }
+    let id = db.lookup(from, now).unwrap_or(id);
+    let entry = db.remove_id(id);
+    let expire = entry.expire_at();
+    let new_id = db.insert(to, entry.value, clock);
+    if let Some(at) = expire {
+        db.set_expire(new_id, at);
+    }
+    ctx.dirty(1);
+    if nx {
+        ctx.reply.integer(1);
+    } else {
+        ctx.reply.ok();
+    }
+    Ok(())
+}
+
+/// RENAME key newkey
+pub fn rename_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    rename_generic(ctx, argv, false)
+}
+
+/// RENAMENX key newkey
+pub fn renamenx_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    rename_generic(ctx, argv, true)
+}
+
+/// A database index argument, range-checked.
+fn db_arg(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CmdError> {
+    let index = int_arg(arg)?;
+    if index < 0 || index as usize >= ctx.engine.dbs.len() {
+        return Err(CmdError::DbIndexOutOfRange);
+    }
+    Ok(index as usize)
+}
+
+/// COPY source destination [DB destination-db] [REPLACE]
+pub fn copy_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let src = argv.get(1).unwrap_or_default();
+    let dst = argv.get(2).unwrap_or_default();
+    let src_db = ctx.db_index();
+    let mut dst_db = src_db;
+    let mut replace = false;
+    let mut i = 3;
+    while let Some(opt) = argv.get(i) {
+        if is(opt, "replace") {
+            replace = true;
+        } else if is(opt, "db") && argv.get(i + 1).is_some() {
+            dst_db = db_arg(ctx, argv.get(i + 1).unwrap_or_default())?;
+            i += 1;
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 1;
+    }
+    if src == dst && src_db == dst_db {
+        return Err(CmdError::err("source and destination objects are the same"));
+    }
+    let now = ctx.now_ms();
+    let clock = ctx.access_clock();
+    let Some(id) = ctx.lookup_write(src) else {
+        ctx.reply.integer(0);
+        return Ok(());
+    };
+    let entry = ctx.engine.dbs[src_db].entry(id);
+    let (value, expire) = (entry.value.clone(), entry.expire_at());
+    let target = &mut ctx.engine.dbs[dst_db];
+    if target.lookup(dst, now).is_some() {
+        if !replace {
+            ctx.reply.integer(0);
+            return Ok(());
+        }
+        target.delete(dst, now);
+    }
+    let new_id = target.insert(dst, value, clock);
+    if let Some(at) = expire {
+        target.set_expire(new_id, at);
+    }
+    ctx.dirty(1);
+    ctx.reply.integer(1);
+    Ok(())
+}
+
+/// MOVE key db
+pub fn move_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let key = argv.get(1).unwrap_or_default();
+    let src_db = ctx.db_index();
+    let dst_db = db_arg(ctx, argv.get(2).unwrap_or_default())?;
+    if src_db == dst_db {
+        return Err(CmdError::err("source and destination objects are the same"));
+    }
+    let now = ctx.now_ms();
+    let clock = ctx.access_clock();
+    let Some(id) = ctx.lookup_write(key) else {
+        ctx.reply.integer(0);
+        return Ok(());
+    };
+    if ctx.engine.dbs[dst_db].lookup(key, now).is_some() {
+        ctx.reply.integer(0);
+        return Ok(());
+    }
+    let entry = ctx.engine.dbs[src_db].remove_id(id);
+    let expire = entry.expire_at();
+    let target = &mut ctx.engine.dbs[dst_db];
+    let new_id = target.insert(key, entry.value, clock);
+    if let Some(at) = expire {
+        target.set_expire(new_id, at);
+    }
+    ctx.dirty(1);
+    ctx.reply.integer(1);
+    Ok(())
+}
+
+/// SWAPDB index1 index2
+pub fn swapdb_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let a = parse_i64(argv.get(1).unwrap_or_default())
+        .ok_or_else(|| CmdError::err("invalid first DB index"))?;
+    let b = parse_i64(argv.get(2).unwrap_or_default())
+        .ok_or_else(|| CmdError::err("invalid second DB index"))?;
+    let n = ctx.engine.dbs.len() as i64;
+    if a < 0 || a >= n || b < 0 || b >= n {
+        return Err(CmdError::DbIndexOutOfRange);
+    }
+    ctx.engine.dbs.swap(a as usize, b as usize);
+    ctx.dirty(1);
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// RANDOMKEY
+pub fn randomkey_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let now = ctx.now_ms();
+    let index = ctx.db_index();
+    let engine = &mut *ctx.engine;
+    let key = engine.dbs[index].random_key(&mut engine.rng, now);
+    ctx.reply.bulk_opt(key.as_deref());
+    Ok(())
+}
+
+/// DBSIZE
+pub fn dbsize_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let len = ctx.db().len();
+    ctx.reply.integer(len as i64);
+    Ok(())
+}
+
+/// KEYS pattern
+pub fn keys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let pattern = argv.get(1).unwrap_or_default();
+    let all = pattern == b"*";
+    let now = ctx.now_ms();
+    let index = ctx.db_index();
+    let keys: Vec<&[u8]> = ctx.engine.dbs[index]
+        .iter(now)
+        .map(|e| e.key())
+        .filter(|k| all || glob_match(pattern, k, false))
+        .collect();
+    ctx.reply.array(keys.len());
+    for key in keys {
+        ctx.reply.bulk(key);
+    }
+    Ok(())
+}
+
+/// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+pub fn scan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let cursor = parse_cursor(argv.get(1).unwrap_or_default())?;
+    let opts = ScanOptions::parse(argv, 2, true)?;
+    let now = ctx.now_ms();
+    let index = ctx.db_index();
+    let db: &Db = &ctx.engine.dbs[index];
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    let mut next = cursor;
+    // COUNT is how many buckets' worth of work to do, as in Redis: visit until
+    // that many keys were seen (matching or not) or the iteration ends; a bound
+    // on steps keeps sparse tables from looping long.
+    let mut steps = opts.count.saturating_mul(10).max(100);
+    let mut seen = 0usize;
+    loop {
+        next = db.scan(next, now, |e| {
+            seen += 1;
+            let key = e.key();
+            if opts.pattern.is_some_and(|p| !glob_match(p, key, false)) {
+                return;
+            }
+            if opts
+                .type_name
+                .as_deref()
+                .is_some_and(|t| !t.eq_ignore_ascii_case(e.value.type_name().as_bytes()))
+            {
+                return;
+            }
+            keys.push(key.to_vec());
+        });
+        steps -= 1;
+        if next == 0 || seen >= opts.count || steps == 0 {
+            break;
+        }
+    }
+    ctx.reply.array(2);
+    ctx.reply.bulk(next.to_string().as_bytes());
+    ctx.reply.array(keys.len());
+    for key in &keys {
+        ctx.reply.bulk(key);
+    }
+    Ok(())
+}
+
+/// A SCAN cursor: an unsigned 64-bit number (Redis parses it with strtoull).
+pub fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
+    std::str::from_utf8(arg)
+        .ok()
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| CmdError::err("invalid cursor"))
+}
+
+/// MATCH / COUNT / TYPE options of the SCAN family.
+pub struct ScanOptions<'a> {
+    pub pattern: Option<&'a [u8]>,
+    pub count: usize,
+    pub type_name: Option<Vec<u8>>,
+}
+
+impl<'a> ScanOptions<'a> {
+    pub fn parse(
+        argv: Argv<'a>,
+        first: usize,
+        allow_type: bool,
+    ) -> Result<ScanOptions<'a>, CmdError> {
+        let mut o = ScanOptions {
+            pattern: None,
+            count: 10,
+            type_name: None,
+        };
+        let mut i = first;
+        while let Some(opt) = argv.get(i) {
+            let Some(value) = argv.get(i + 1) else {
+                return Err(CmdError::Syntax);
+            };
+            if is(opt, "count") {
+                let n = int_arg(value)?;
+                if n < 1 {
+                    return Err(CmdError::Syntax);
+                }
+                o.count = n as usize;
+            } else if is(opt, "match") {
+                // "*" matches everything: skip the matcher entirely.
+                o.pattern = (value != b"*").then_some(value);
+            } else if allow_type && is(opt, "type") {
+                o.type_name = Some(value.to_vec());
+            } else {
+                return Err(CmdError::Syntax);
+            }
+            i += 2;
+        }
+        Ok(o)
+    }
+}
+
+/// The optional ASYNC|SYNC argument of FLUSHDB/FLUSHALL.
+fn flush_mode(argv: Argv<'_>) -> Result<bool, CmdError> {
+    match argv.get(1) {
+        None => Ok(false),
+        Some(m) if argv.len() == 2 && is(m, "async") => Ok(true),
+        Some(m) if argv.len() == 2 && is(m, "sync") => Ok(false),
+        Some(_) => Err(CmdError::Syntax),
+    }
+}
+
+/// FLUSHDB [ASYNC|SYNC]
+pub fn flushdb_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let async_free = flush_mode(argv)?;
+    let index = ctx.db_index();
+    let removed = ctx.engine.dbs[index].len() as u64;
+    flush(ctx, index, async_free);
+    ctx.dirty(removed);
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// FLUSHALL [ASYNC|SYNC]
+pub fn flushall_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let async_free = flush_mode(argv)?;
+    let mut removed = 0;
+    for index in 0..ctx.engine.dbs.len() {
+        removed += ctx.engine.dbs[index].len() as u64;
+        flush(ctx, index, async_free);
+    }
+    // Redis counts FLUSHALL as one more change than the keys it removed.
+    ctx.dirty(removed + 1);
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// Empties a database; ASYNC (or lazyfree-lazy-user-flush) hands the old
+/// contents to the host to free away from the event loop.
+fn flush(ctx: &mut Ctx<'_>, index: usize, async_free: bool) {
+    let lazy = async_free || ctx.engine.config.lazyfree_lazy_user_flush;
+    let old = ctx.engine.dbs[index].take();
+    if lazy && old.len() > 64 {
+        ctx.host.free_later(Box::new(old));
+    }
+}
+
+/// OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key
+pub fn object_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let sub = argv.get(1).unwrap_or_default();
+    let key = argv.get(2).unwrap_or_default();
+    let lfu = ctx.engine.config.maxmemory_policy.contains("lfu");
+    // OBJECT does not count as an access: look the key up without touching it.
+    let now = ctx.now_ms();
+    let clock = ctx.access_clock();
+    let Some(id) = ctx.db().lookup(key, now) else {
+        ctx.reply.null();
+        return Ok(());
+    };
+    let entry = ctx.db().entry(id);
+    if is(sub, "encoding") {
+        let name = entry.value.encoding();
+        ctx.reply.bulk(name.as_bytes());
+    } else if is(sub, "refcount") {
+        // Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU
+        // policy needs per-key access data.
+        let shared = matches!(&entry.value, crate::db::Value::Str(kv_types::string::Str::Int(n)) if (0..10_000).contains(n))
+            && !ctx.engine.config.maxmemory_policy.contains("lru")
+            && !lfu;
+        ctx.reply
+            .integer(if shared { i64::from(i32::MAX) } else { 1 });
+    } else if is(sub, "idletime") {
+        if lfu {
+            return Err(CmdError::err(
+                "An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+            ));
+        }
+        let idle = clock.saturating_sub(entry.access);
+        ctx.reply.integer(i64::from(idle));
+    } else if is(sub, "freq") {
+        if !lfu {
+            return Err(CmdError::err(
+                "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+            ));
+        }
+        ctx.reply.integer(0);
+    } else {
+        return Err(CmdError::UnknownSubcommand {
+            sub: crate::error::lossy_prefix(sub, 128),
+            parent: "OBJECT".into(),
+        });
+    }
+    Ok(())
+}
+
+/// OBJECT HELP
+pub fn object_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    super::server::reply_help(
+        ctx,
+        "OBJECT",
+        &[
+            "ENCODING <key>",
+            "    Return the kind of internal representation used to store the value of <key>.",
+            "FREQ <key>",
+            "    Return the access frequency index of <key> (with an LFU maxmemory policy).",
+            "IDLETIME <key>",
+            "    Return the idle time of <key>, in seconds (with an LRU or no maxmemory policy).",
+            "REFCOUNT <key>",
+            "    Return the number of references of the value of <key>.",
+        ],
+    );
+    Ok(())
+}

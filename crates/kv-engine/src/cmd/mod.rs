@@ -1,0 +1,37 @@
+//! Command bodies, one file per family as Redis has t_string.c, t_hash.c, ...
+//! Entry points are `<name>_command`; the table in `command::table` points at them.
+//! Shared argument parsing lives here so every command parses numbers the same way.
+
+pub mod client;
+pub mod connection;
+pub mod expire;
+pub mod info;
+pub mod introspection;
+pub mod keyspace;
+pub mod server;
+pub mod string;
+
+use crate::error::CmdError;
+
+/// Redis's string2ll rules, shared with the protocol parser.
+pub use resp_proto::parse_i64;
+
+/// An integer argument, or Redis's "not an integer" error.
+pub fn int_arg(bytes: &[u8]) -> Result<i64, CmdError> {
+    parse_i64(bytes).ok_or(CmdError::NotInteger)
+}
+
+/// A non-negative integer argument with a custom error text, for options such as
+/// `COUNT` whose errors Redis words differently.
+pub fn uint_arg(bytes: &[u8], err: &'static str) -> Result<u64, CmdError> {
+    match parse_i64(bytes) {
+        Some(n) if n >= 0 => Ok(n as u64),
+        Some(_) => Err(CmdError::Generic(err.to_owned())),
+        None => Err(CmdError::NotInteger),
+    }
+}
+
+/// Case-insensitive comparison of an argument with a keyword.
+pub fn is(arg: &[u8], keyword: &str) -> bool {
+    arg.eq_ignore_ascii_case(keyword.as_bytes())
+}

@@ -1,0 +1,403 @@
+//! The declarative command table: one [`Command`] entry per Redis command (and per
+//! subcommand), holding everything Redis keeps in its generated commands.def —
+//! arity, flags, key positions, ACL categories, docs — *and the handler*.
+//!
+//! The table ([`table::COMMANDS`]) is the only list of command names in kv. It drives
+//! lookup, arity and unknown-command errors (in the dispatcher), COMMAND INFO/DOCS/
+//! LIST/COUNT/GETKEYS, INFO commandstats, and `cargo xtask codegen`'s docs/commands.md.
+//!
+//! Invariants:
+//! - Names are lowercase; a subcommand's `name` is its full name (`client|list`).
+//! - A container (CLIENT, CONFIG, ...) has `handler: None` and non-empty
+//!   `subcommands`; every other entry has a handler.
+//! - Lookup never allocates: the requested name is lowercased into a stack buffer.
+
+pub mod table;
+
+use std::sync::OnceLock;
+
+use hashbrown::HashMap;
+
+use crate::Ctx;
+use crate::error::CmdResult;
+use resp_proto::Argv;
+
+/// A command body. It writes its reply through `ctx.reply` and returns `Ok`, or
+/// returns the error for the dispatcher to reply with.
+pub type Handler = fn(&mut Ctx<'_>, Argv<'_>) -> CmdResult;
+
+/// Command flags, named as COMMAND INFO names them (server.h CMD_*).
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 4;
+    pub const PUBSUB: u32 = 1 << 5;
+    pub const NOSCRIPT: u32 = 1 << 6;
+    pub const BLOCKING: u32 = 1 << 8;
+    pub const LOADING: u32 = 1 << 9;
+    pub const STALE: u32 = 1 << 10;
+    pub const SKIP_MONITOR: u32 = 1 << 11;
+    pub const SKIP_SLOWLOG: u32 = 1 << 12;
+    pub const ASKING: u32 = 1 << 13;
+    pub const FAST: u32 = 1 << 14;
+    pub const NO_AUTH: u32 = 1 << 15;
+    pub const MAY_REPLICATE: u32 = 1 << 16;
+    pub const SENTINEL: u32 = 1 << 17;
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 19;
+    pub const PROTECTED: u32 = 1 << 20;
+    pub const NO_ASYNC_LOADING: u32 = 1 << 23;
+    pub const NO_MULTI: u32 = 1 << 24;
+    pub const MOVABLE_KEYS: u32 = 1 << 25;
+    pub const ALLOW_BUSY: u32 = 1 << 26;
+
+    /// In the order Redis's COMMAND INFO lists them.
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
+        (ASKING, "asking"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (MAY_REPLICATE, "may_replicate"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLE_KEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+    ];
+}
+
+/// ACL categories (server.h ACL_CATEGORY_*). Those implied by flags (write, read,
+/// fast/slow, admin, dangerous, pubsub, blocking) are added by [`Command::acl_categories`],
+/// as Redis's setImplicitACLCategories does, so entries list only the others.
+pub mod acl {
+    pub const KEYSPACE: u64 = 1 << 0;
+    pub const READ: u64 = 1 << 1;
+    pub const WRITE: u64 = 1 << 2;
+    pub const SET: u64 = 1 << 3;
+    pub const SORTEDSET: u64 = 1 << 4;
+    pub const LIST: u64 = 1 << 5;
+    pub const HASH: u64 = 1 << 6;
+    pub const STRING: u64 = 1 << 7;
+    pub const BITMAP: u64 = 1 << 8;
+    pub const HYPERLOGLOG: u64 = 1 << 9;
+    pub const GEO: u64 = 1 << 10;
+    pub const STREAM: u64 = 1 << 11;
+    pub const PUBSUB: u64 = 1 << 12;
+    pub const ADMIN: u64 = 1 << 13;
+    pub const FAST: u64 = 1 << 14;
+    pub const SLOW: u64 = 1 << 15;
+    pub const BLOCKING: u64 = 1 << 16;
+    pub const DANGEROUS: u64 = 1 << 17;
+    pub const CONNECTION: u64 = 1 << 18;
+    pub const TRANSACTION: u64 = 1 << 19;
+    pub const SCRIPTING: u64 = 1 << 20;
+
+    pub const NAMES: &[(u64, &str)] = &[
+        (KEYSPACE, "keyspace"),
+        (READ, "read"),
+        (WRITE, "write"),
+        (SET, "set"),
+        (SORTEDSET, "sortedset"),
+        (LIST, "list"),
+        (HASH, "hash"),
+        (STRING, "string"),
+        (BITMAP, "bitmap"),
+        (HYPERLOGLOG, "hyperloglog"),
+        (GEO, "geo"),
+        (STREAM, "stream"),
+        (PUBSUB, "pubsub"),
+        (ADMIN, "admin"),
+        (FAST, "fast"),
+        (SLOW, "slow"),
+        (BLOCKING, "blocking"),
+        (DANGEROUS, "dangerous"),
+        (CONNECTION, "connection"),
+        (TRANSACTION, "transaction"),
+        (SCRIPTING, "scripting"),
+    ];
+}
+
+/// Command groups, as COMMAND DOCS reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Generic,
+    String,
+    Connection,
+    Server,
+}
+
+impl Group {
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Generic => "generic",
+            Group::String => "string",
+            Group::Connection => "connection",
+            Group::Server => "server",
+        }
+    }
+}
+
+/// Key positions in the legacy (first, last, step) form plus the key-spec flags
+/// COMMAND INFO's key specifications report (`RW`, `access`, `update`, ...).
+/// `last` is negative when counted from the end (-1: the last argument).
+#[derive(Debug, Clone, Copy)]
+pub struct Keys {
+    pub first: i32,
+    pub last: i32,
+    pub step: i32,
+    pub spec_flags: &'static [&'static str],
+    /// For commands whose two keys have different access (RENAME, COPY): the
+    /// flags of the key right after `first`, reported as a second key spec.
+    pub second_flags: &'static [&'static str],
+}
+
+impl Keys {
+    pub const NONE: Keys = Keys {
+        first: 0,
+        last: 0,
+        step: 0,
+        spec_flags: &[],
+        second_flags: &[],
+    };
+
+    /// One key at argument 1.
+    pub const fn one(spec_flags: &'static [&'static str]) -> Keys {
+        Keys {
+            first: 1,
+            last: 1,
+            step: 1,
+            spec_flags,
+            second_flags: &[],
+        }
+    }
+
+    /// Two keys at 1 and 2 with different access flags.
+    pub const fn pair(
+        spec_flags: &'static [&'static str],
+        second_flags: &'static [&'static str],
+    ) -> Keys {
+        Keys {
+            first: 1,
+            last: 2,
+            step: 1,
+            spec_flags,
+            second_flags,
+        }
+    }
+
+    pub const fn range(
+        first: i32,
+        last: i32,
+        step: i32,
+        spec_flags: &'static [&'static str],
+    ) -> Keys {
+        Keys {
+            first,
+            last,
+            step,
+            spec_flags,
+            second_flags: &[],
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.first == 0
+    }
+
+    /// Argument positions of the keys in a call with `argc` arguments.
+    pub fn positions(&self, argc: usize) -> Vec<usize> {
+        if self.is_none() || argc <= self.first as usize {
+            return Vec::new();
+        }
+        let last = if self.last < 0 {
+            argc as i64 + self.last as i64
+        } else {
+            self.last as i64
+        };
+        let mut out = Vec::new();
+        let mut i = self.first as i64;
+        while i <= last && (i as usize) < argc {
+            out.push(i as usize);
+            i += self.step.max(1) as i64;
+        }
+        out
+    }
+}
+
+/// One entry of the command table.
+#[derive(Debug)]
+pub struct Command {
+    pub name: &'static str,
+    /// Redis arity: N means exactly N arguments (name included), -N at least N.
+    pub arity: i32,
+    pub flags: u32,
+    /// Explicit ACL categories; see [`acl`].
+    pub acl: u64,
+    pub keys: Keys,
+    pub group: Group,
+    pub since: &'static str,
+    pub summary: &'static str,
+    pub complexity: &'static str,
+    /// Arguments as in Redis's docs, e.g. `key value [NX|XX]`; COMMAND DOCS and
+    /// docs/commands.md show it.
+    pub syntax: &'static str,
+    /// Command tips (`request_policy:...`, `nondeterministic_output`, ...).
+    pub tips: &'static [&'static str],
+    pub handler: Option<Handler>,
+    pub subcommands: &'static [Command],
+}
+
+/// The defaults every table entry starts from (`..Command::BASE`).
+impl Command {
+    pub const BASE: Command = Command {
+        name: "",
+        arity: 0,
+        flags: 0,
+        acl: 0,
+        keys: Keys::NONE,
+        group: Group::Generic,
+        since: "1.0.0",
+        summary: "",
+        complexity: "O(1)",
+        syntax: "",
+        tips: &[],
+        handler: None,
+        subcommands: &[],
+    };
+
+    pub fn has(&self, flag: u32) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// The name a subcommand shows on its own (`list` for `client|list`).
+    pub fn short_name(&self) -> &'static str {
+        self.name.rsplit('|').next().unwrap_or(self.name)
+    }
+
+    /// Explicit and implied categories, as ACL and COMMAND INFO see them.
+    pub fn acl_categories(&self) -> u64 {
+        let mut cats = self.acl;
+        if self.has(flags::WRITE) {
+            cats |= acl::WRITE;
+        }
+        if self.has(flags::READONLY) && cats & acl::SCRIPTING == 0 {
+            cats |= acl::READ;
+        }
+        if self.has(flags::ADMIN) {
+            cats |= acl::ADMIN | acl::DANGEROUS;
+        }
+        if self.has(flags::PUBSUB) {
+            cats |= acl::PUBSUB;
+        }
+        if self.has(flags::FAST) {
+            cats |= acl::FAST;
+        }
+        if self.has(flags::BLOCKING) {
+            cats |= acl::BLOCKING;
+        }
+        if cats & acl::FAST == 0 {
+            cats |= acl::SLOW;
+        }
+        cats
+    }
+
+    /// Whether `argc` arguments satisfy the arity.
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        let argc = argc as i64;
+        let arity = self.arity as i64;
+        if arity >= 0 {
+            argc == arity
+        } else {
+            argc >= -arity
+        }
+    }
+
+    pub fn subcommand(&self, name: &[u8]) -> Option<(&'static Command, CommandIndex)> {
+        index().find_sub(self.name, name)
+    }
+}
+
+/// Dense number of a command or subcommand, indexing per-command statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandIndex(pub u16);
+
+/// Longest command name kv accepts for lookup; longer names cannot match.
+const MAX_NAME: usize = 32;
+
+pub struct Index {
+    top: HashMap<&'static [u8], (&'static Command, CommandIndex)>,
+    subs: HashMap<(&'static str, &'static [u8]), (&'static Command, CommandIndex)>,
+    /// Every command and subcommand, by CommandIndex.
+    pub all: Vec<&'static Command>,
+}
+
+impl Index {
+    fn build() -> Index {
+        let mut index = Index {
+            top: HashMap::new(),
+            subs: HashMap::new(),
+            all: Vec::new(),
+        };
+        for cmd in table::COMMANDS {
+            let id = CommandIndex(index.all.len() as u16);
+            index.all.push(cmd);
+            index.top.insert(cmd.name.as_bytes(), (cmd, id));
+            for sub in cmd.subcommands {
+                let id = CommandIndex(index.all.len() as u16);
+                index.all.push(sub);
+                index
+                    .subs
+                    .insert((cmd.name, sub.short_name().as_bytes()), (sub, id));
+            }
+        }
+        index
+    }
+
+    /// Case-insensitive lookup of a top-level command, without allocating.
+    pub fn find(&self, name: &[u8]) -> Option<(&'static Command, CommandIndex)> {
+        let mut buf = [0u8; MAX_NAME];
+        let lower = lowercase_into(name, &mut buf)?;
+        self.top.get(lower).copied()
+    }
+
+    pub fn find_sub(
+        &self,
+        parent: &'static str,
+        name: &[u8],
+    ) -> Option<(&'static Command, CommandIndex)> {
+        let mut buf = [0u8; MAX_NAME];
+        let lower = lowercase_into(name, &mut buf)?;
+        self.subs.get(&(parent, lower)).copied()
+    }
+
+    /// Top-level commands in table order.
+    pub fn top_level(&self) -> impl Iterator<Item = &'static Command> {
+        table::COMMANDS.iter()
+    }
+}
+
+fn lowercase_into<'a>(name: &[u8], buf: &'a mut [u8; MAX_NAME]) -> Option<&'a [u8]> {
+    if name.len() > MAX_NAME {
+        return None;
+    }
+    let dst = &mut buf[..name.len()];
+    dst.copy_from_slice(name);
+    dst.make_ascii_lowercase();
+    Some(dst)
+}
+
+/// The process-wide command index, built on first use.
+pub fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(Index::build)
+}

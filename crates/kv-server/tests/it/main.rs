@@ -1,0 +1,10 @@
+//! End-to-end tests: the real `kv-server` binary on a free port, driven over TCP
+//! with the `redis` client crate and with raw sockets; `oracle` runs the same
+//! requests against Debian's redis-server and compares the bytes.
+
+mod harness;
+
+mod basics;
+mod limits;
+mod oracle;
+mod process;

@@ -1,0 +1,85 @@
+//! The process: startup messages, configuration errors, shutdown.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::harness::TestServer;
+
+#[test]
+fn logs_like_redis_server() {
+    let server = TestServer::start(&[]);
+    let log = server.log();
+    let pid = server.child.id();
+    assert!(log.contains(&format!("{pid}:M ")), "{log}");
+    assert!(log.contains("* Ready to accept connections"), "{log}");
+    assert!(log.contains(&format!("pid={pid}")), "{log}");
+}
+
+#[test]
+fn shutdown_command_stops_the_server() {
+    let mut server = TestServer::start(&[]);
+    let mut raw = server.raw();
+    raw.send(b"SHUTDOWN NOSAVE\r\n");
+    assert!(raw.is_closed());
+    assert_eq!(server.wait_exit(Duration::from_secs(5)), Some(0));
+    assert!(server.log().contains("ready to exit, bye bye"));
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let mut server = TestServer::start(&[]);
+    // SAFETY: signalling our own child process.
+    unsafe { libc_kill(server.child.id() as i32, 15) };
+    assert_eq!(server.wait_exit(Duration::from_secs(5)), Some(0));
+    let log = server.log();
+    assert!(
+        log.contains("Received SIGTERM scheduling shutdown..."),
+        "{log}"
+    );
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+#[test]
+fn a_bad_directive_stops_startup_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("bad.conf");
+    std::fs::write(&conf, "port 7000\nnosuchdirective yes\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kv-server"))
+        .arg(&conf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.contains("nosuchdirective"), "{err}");
+}
+
+#[test]
+fn a_promise_kv_cannot_keep_stops_startup() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kv-server"))
+        .args(["--port", "0", "--appendonly", "yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("appendonly"), "{err}");
+}
+
+#[test]
+fn config_set_port_moves_the_listener() {
+    let server = TestServer::start(&[]);
+    let mut raw = server.raw();
+    let new_port = crate::harness::free_port();
+    assert_eq!(
+        raw.call(&["CONFIG", "SET", "port", &new_port.to_string()]),
+        b"+OK\r\n"
+    );
+    let mut moved = crate::harness::Raw::connect(new_port);
+    assert_eq!(moved.call(&["PING"]), b"+PONG\r\n");
+    // The connection made on the old port keeps working.
+    assert_eq!(raw.call(&["PING"]), b"+PONG\r\n");
+}
