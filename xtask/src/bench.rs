@@ -17,7 +17,7 @@ use anyhow::{Context, Result, bail};
 use crate::json::Json;
 use crate::proc::{describe, find_in_path, run_captured, run_echoed, version_line};
 use crate::report::{self, Align, Table};
-use crate::resp::{Conn, Pipeline, Reply, info_field};
+use crate::resp::{Conn, Pipeline, Reply, info_field, push_padded};
 use crate::server::Server;
 
 /// One redis-benchmark test (`-t <bench_name>`).
@@ -76,7 +76,8 @@ pub struct Dataset {
     pub description: &'static str,
     /// What the per-item figures divide by (keys, or elements of the one key).
     pub items: u64,
-    pub item_unit: &'static str,
+    /// What an item is, singular and plural.
+    pub item_unit: (&'static str, &'static str),
     /// Expected DBSIZE after loading.
     pub keys: u64,
     /// Run without `--memory`.
@@ -89,7 +90,7 @@ pub const DATASETS: &[Dataset] = &[
         name: "strings-1M",
         description: "SET key:0000000..key:0999999 to 16-byte values",
         items: 1_000_000,
-        item_unit: "key",
+        item_unit: ("key", "keys"),
         keys: 1_000_000,
         default: true,
         load: |p, n| load_strings(p, n, false),
@@ -98,7 +99,7 @@ pub const DATASETS: &[Dataset] = &[
         name: "strings-1M-ttl",
         description: "the same keys and values, each SET with EX 100000",
         items: 1_000_000,
-        item_unit: "key",
+        item_unit: ("key", "keys"),
         keys: 1_000_000,
         default: true,
         load: |p, n| load_strings(p, n, true),
@@ -108,7 +109,7 @@ pub const DATASETS: &[Dataset] = &[
         name: "hashes-100k",
         description: "HSET hash:000000..hash:099999, 10 fields field:0..field:9 with 8-byte values each",
         items: 100_000,
-        item_unit: "hash",
+        item_unit: ("hash", "hashes"),
         keys: 100_000,
         default: false,
         load: load_hashes,
@@ -117,7 +118,7 @@ pub const DATASETS: &[Dataset] = &[
         name: "list-1M",
         description: "RPUSH of 1,000,000 16-byte elements onto one list",
         items: 1_000_000,
-        item_unit: "element",
+        item_unit: ("element", "elements"),
         keys: 1,
         default: false,
         load: load_list,
@@ -126,7 +127,7 @@ pub const DATASETS: &[Dataset] = &[
         name: "zset-1M",
         description: "ZADD of 1,000,000 16-byte members with integer scores into one sorted set",
         items: 1_000_000,
-        item_unit: "member",
+        item_unit: ("member", "members"),
         keys: 1,
         default: false,
         load: load_zset,
@@ -138,48 +139,63 @@ const LOAD_BATCH: usize = 1000;
 /// Elements per RPUSH/ZADD command for the single-key datasets.
 const ELEMENTS_PER_COMMAND: u64 = 100;
 
+/// `prefix` followed by `n` zero-padded to `width` digits, in `buf`.
+fn fill(buf: &mut Vec<u8>, prefix: &[u8], n: u64, width: usize) {
+    buf.clear();
+    buf.extend_from_slice(prefix);
+    push_padded(buf, n, width);
+}
+
+fn padded(prefix: &[u8], n: u64, width: usize) -> Vec<u8> {
+    let mut buf = Vec::with_capacity(prefix.len() + width);
+    fill(&mut buf, prefix, n, width);
+    buf
+}
+
 fn load_strings(p: &mut Pipeline, n: u64, ttl: bool) -> Result<()> {
+    let (mut key, mut value) = (Vec::new(), Vec::new());
     for i in 0..n {
-        let key = format!("key:{i:07}");
-        let value = format!("value:{i:010}");
+        fill(&mut key, b"key:", i, 7);
+        fill(&mut value, b"value:", i, 10);
         if ttl {
-            p.push(&[b"SET", key.as_bytes(), value.as_bytes(), b"EX", b"100000"])?;
+            p.push(&[b"SET", &key, &value, b"EX", b"100000"])?;
         } else {
-            p.push(&[b"SET", key.as_bytes(), value.as_bytes()])?;
+            p.push(&[b"SET", &key, &value])?;
         }
     }
     Ok(())
 }
 
 fn load_hashes(p: &mut Pipeline, n: u64) -> Result<()> {
+    const FIELDS: [&[u8]; 10] = [
+        b"field:0", b"field:1", b"field:2", b"field:3", b"field:4", b"field:5", b"field:6",
+        b"field:7", b"field:8", b"field:9",
+    ];
+    let mut key = Vec::new();
+    let mut values: Vec<Vec<u8>> = vec![Vec::new(); FIELDS.len()];
     for i in 0..n {
-        let key = format!("hash:{i:06}");
-        let pairs: Vec<(String, String)> = (0..10)
-            .map(|f| {
-                (
-                    format!("field:{f}"),
-                    format!("v{:07}", (i * 10 + f) % 10_000_000),
-                )
-            })
-            .collect();
-        let mut args: Vec<&[u8]> = vec![b"HSET", key.as_bytes()];
-        for (field, value) in &pairs {
-            args.push(field.as_bytes());
-            args.push(value.as_bytes());
+        fill(&mut key, b"hash:", i, 6);
+        for (f, value) in values.iter_mut().enumerate() {
+            fill(value, b"v", (i * 10 + f as u64) % 10_000_000, 7);
+        }
+        let mut args: Vec<&[u8]> = vec![b"HSET", &key];
+        for (field, value) in FIELDS.iter().zip(&values) {
+            args.push(field);
+            args.push(value);
         }
         p.push(&args)?;
     }
     Ok(())
 }
 
-/// Runs `push` over `0..n` in chunks of [`ELEMENTS_PER_COMMAND`] elements, each
-/// chunk one `cmd key <args...>`.
+/// Loads `0..n` in chunks of [`ELEMENTS_PER_COMMAND`] elements, each chunk one
+/// `cmd key <arguments of each element...>`.
 fn load_chunked(
     p: &mut Pipeline,
     n: u64,
     cmd: &[u8],
     key: &[u8],
-    element: impl Fn(u64, &mut Vec<String>),
+    element: impl Fn(u64, &mut Vec<Vec<u8>>),
 ) -> Result<()> {
     let mut start = 0;
     while start < n {
@@ -189,7 +205,7 @@ fn load_chunked(
             element(i, &mut owned);
         }
         let mut args: Vec<&[u8]> = vec![cmd, key];
-        args.extend(owned.iter().map(|s| s.as_bytes()));
+        args.extend(owned.iter().map(Vec::as_slice));
         p.push(&args)?;
         start = end;
     }
@@ -198,14 +214,14 @@ fn load_chunked(
 
 fn load_list(p: &mut Pipeline, n: u64) -> Result<()> {
     load_chunked(p, n, b"RPUSH", b"list:big", |i, out| {
-        out.push(format!("elem:{i:011}"));
+        out.push(padded(b"elem:", i, 11));
     })
 }
 
 fn load_zset(p: &mut Pipeline, n: u64) -> Result<()> {
     load_chunked(p, n, b"ZADD", b"zset:big", |i, out| {
-        out.push(i.to_string());
-        out.push(format!("member:{i:09}"));
+        out.push(padded(b"", i, 1));
+        out.push(padded(b"member:", i, 9));
     })
 }
 
@@ -505,7 +521,9 @@ fn prepare(opts: &BenchOpts) -> Result<Tools> {
             let found = find_in_path(&path.to_string_lossy()).with_context(|| {
                 format!("--kv-bin {} is not an executable file", path.display())
             })?;
-            std::fs::canonicalize(&found).unwrap_or(found)
+            // Absolute, but symlinks kept: redis-server is a link to
+            // redis-check-rdb and picks its personality from argv[0].
+            std::path::absolute(&found).unwrap_or(found)
         }
         None => {
             let mut build = crate::cargo();
@@ -604,7 +622,14 @@ fn machine_facts(tools: &Tools, started: u64) -> Vec<String> {
         format!("- cpu: {cpu}"),
         format!("- memory: {mem_total}"),
         format!("- kernel: {}", read("/proc/sys/kernel/osrelease").trim()),
-        format!("- load average at start: {}", read("/proc/loadavg").trim()),
+        format!(
+            "- load average at start: {}",
+            read("/proc/loadavg")
+                .split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
         format!("- git HEAD: {git} (the working tree may hold uncommitted changes)"),
         format!(
             "- kv: {} — {}",
@@ -813,9 +838,9 @@ fn measure_load(server: &mut Server, dataset: &Dataset) -> Result<MemFigures> {
     let used_before = used_memory(&mut conn)?;
     conn.set_timeout(Duration::from_secs(120))?;
     let start = Instant::now();
-    let mut pipeline = Pipeline::new(&mut conn, LOAD_BATCH);
+    let mut pipeline = Pipeline::start(conn, LOAD_BATCH)?;
     (dataset.load)(&mut pipeline, dataset.items)?;
-    pipeline.finish()?;
+    let (_, mut conn) = pipeline.finish()?;
     let load_secs = start.elapsed().as_secs_f64();
     let dbsize = match conn.command(&[b"DBSIZE"])? {
         Reply::Integer(n) => Some(n),
@@ -987,9 +1012,9 @@ fn render(
                     "LARGER: {}: kv {} B/{} vs redis {} B/{} (ΔRSS, kv/redis {r:.2})",
                     ds.name,
                     per_item(delta_rss(kv)),
-                    ds.item_unit,
+                    ds.item_unit.0,
                     per_item(delta_rss(redis)),
-                    ds.item_unit
+                    ds.item_unit.0
                 ));
             }
         }
@@ -1010,8 +1035,8 @@ fn render(
                 .collect();
             let _ = writeln!(
                 out,
-                "- {}: {} ({} {}s, DBSIZE kv {} / redis {})",
-                ds.name, ds.description, ds.items, ds.item_unit, dbsizes[KV], dbsizes[REDIS]
+                "- {}: {} ({} {}, DBSIZE kv {} / redis {})",
+                ds.name, ds.description, ds.items, ds.item_unit.1, dbsizes[KV], dbsizes[REDIS]
             );
         }
         if !notes.is_empty() {
@@ -1105,15 +1130,16 @@ mod tests {
             &mut buf,
             &[
                 b"SET",
-                format!("key:{:07}", 999_999).as_bytes(),
-                format!("value:{:010}", 7).as_bytes(),
+                &padded(b"key:", 999_999, 7),
+                &padded(b"value:", 7, 10),
             ],
         );
         assert_eq!(
             buf,
             b"*3\r\n$3\r\nSET\r\n$11\r\nkey:0999999\r\n$16\r\nvalue:0000000007\r\n"
         );
-        assert_eq!(format!("elem:{:011}", 5).len(), 16);
-        assert_eq!(format!("member:{:09}", 5).len(), 16);
+        assert_eq!(padded(b"elem:", 5, 11), b"elem:00000000005");
+        assert_eq!(padded(b"member:", 999_999, 9), b"member:000999999");
+        assert_eq!(padded(b"", 12, 1), b"12");
     }
 }

@@ -2,7 +2,9 @@
 //! INFO and DBSIZE, and a pipelined bulk loader for the memory datasets.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::mpsc;
+use std::thread;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -109,6 +111,24 @@ impl Conn {
         })
     }
 
+    /// Reads one reply, returning the message of an error reply. The common
+    /// replies of a bulk load (`+OK`, `:<n>`) are skipped without allocating.
+    pub fn skip_reply(&mut self) -> Result<Option<String>> {
+        let buf = self.reader.fill_buf()?;
+        let simple = match buf.first() {
+            Some(b'+' | b':') => memchr_crlf(buf).map(|end| end + 2),
+            _ => None,
+        };
+        if let Some(len) = simple {
+            self.reader.consume(len);
+            return Ok(None);
+        }
+        match self.read_reply()? {
+            Reply::Error(err) => Ok(Some(err)),
+            _ => Ok(None),
+        }
+    }
+
     fn line(&mut self) -> Result<String> {
         let mut line = Vec::new();
         let n = self.reader.read_until(b'\n', &mut line)?;
@@ -123,35 +143,99 @@ impl Conn {
     }
 }
 
+/// Where `\r\n` starts in `buf`, if it holds one.
+fn memchr_crlf(buf: &[u8]) -> Option<usize> {
+    buf.windows(2).position(|w| w == b"\r\n")
+}
+
 /// Appends a command as a RESP array of bulk strings.
 pub fn encode(buf: &mut Vec<u8>, args: &[&[u8]]) {
-    write!(buf, "*{}\r\n", args.len()).expect("writing to a Vec");
+    buf.push(b'*');
+    push_decimal(buf, args.len());
+    buf.extend_from_slice(b"\r\n");
     for arg in args {
-        write!(buf, "${}\r\n", arg.len()).expect("writing to a Vec");
+        buf.push(b'$');
+        push_decimal(buf, arg.len());
+        buf.extend_from_slice(b"\r\n");
         buf.extend_from_slice(arg);
         buf.extend_from_slice(b"\r\n");
     }
 }
 
-/// Sends commands in batches and checks every reply: no error replies, one
-/// reply per command.
-pub struct Pipeline<'a> {
-    conn: &'a mut Conn,
+/// Appends `n` in decimal (the loader's hot path: no formatting machinery).
+pub fn push_decimal(buf: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.extend_from_slice(&digits[i..]);
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+pub fn push_padded(buf: &mut Vec<u8>, n: u64, width: usize) {
+    let start = buf.len();
+    push_decimal(buf, n as usize);
+    let len = buf.len() - start;
+    if len < width {
+        buf.splice(start..start, std::iter::repeat_n(b'0', width - len));
+    }
+}
+
+/// Sends commands in batches and checks every reply (one per command, none an
+/// error) on a second thread, so that generating commands, the server's work
+/// and reading replies overlap; the socket's buffers provide the back-pressure.
+pub struct Pipeline {
+    stream: TcpStream,
     buf: Vec<u8>,
     pending: usize,
     batch: usize,
-    sent: u64,
+    counts: Option<mpsc::Sender<usize>>,
+    reader: Option<thread::JoinHandle<(Result<u64>, Conn)>>,
 }
 
-impl<'a> Pipeline<'a> {
-    pub fn new(conn: &'a mut Conn, batch: usize) -> Pipeline<'a> {
-        Pipeline {
-            conn,
+impl Pipeline {
+    /// Takes over the connection until [`Pipeline::finish`] gives it back.
+    pub fn start(conn: Conn, batch: usize) -> Result<Pipeline> {
+        let stream = conn.writer.try_clone()?;
+        let (counts, batches) = mpsc::channel::<usize>();
+        let reader = thread::spawn(move || {
+            let mut conn = conn;
+            let mut checked = 0u64;
+            let check = || -> Result<u64> {
+                for count in batches {
+                    for _ in 0..count {
+                        let reply = conn.skip_reply().with_context(|| {
+                            format!("reading the reply to command #{}", checked + 1)
+                        })?;
+                        checked += 1;
+                        if let Some(err) = reply {
+                            bail!("command #{checked} answered with an error: {err}");
+                        }
+                    }
+                }
+                Ok(checked)
+            };
+            let result = check();
+            if result.is_err() {
+                // Unblock the writer, which may be stuck on a full socket.
+                let _ = conn.writer.shutdown(Shutdown::Both);
+            }
+            (result, conn)
+        });
+        Ok(Pipeline {
+            stream,
             buf: Vec::with_capacity(1 << 20),
             pending: 0,
             batch,
-            sent: 0,
-        }
+            counts: Some(counts),
+            reader: Some(reader),
+        })
     }
 
     pub fn push(&mut self, args: &[&[u8]]) -> Result<()> {
@@ -167,32 +251,37 @@ impl<'a> Pipeline<'a> {
         if self.pending == 0 {
             return Ok(());
         }
-        self.conn
-            .writer
-            .write_all(&self.buf)
-            .context("sending a batch")?;
-        self.buf.clear();
-        for i in 0..self.pending {
-            let reply = self
-                .conn
-                .read_reply()
-                .with_context(|| format!("reading reply {} of the batch", i + 1))?;
-            if let Reply::Error(err) = reply {
-                bail!(
-                    "command #{} answered with an error: {err}",
-                    self.sent + i as u64 + 1
-                );
-            }
+        if let Err(err) = self.stream.write_all(&self.buf) {
+            // The reader's error (an error reply, say) is the interesting one.
+            self.join()?;
+            return Err(err).context("sending a batch of commands");
         }
-        self.sent += self.pending as u64;
+        self.buf.clear();
+        if let Some(counts) = &self.counts {
+            // A send error means the reader stopped: join() reports why.
+            let _ = counts.send(self.pending);
+        }
         self.pending = 0;
         Ok(())
     }
 
-    /// Flushes the last batch; returns how many commands were sent.
-    pub fn finish(mut self) -> Result<u64> {
+    fn join(&mut self) -> Result<(u64, Conn)> {
+        self.counts = None;
+        let reader = self
+            .reader
+            .take()
+            .context("the pipeline was already finished")?;
+        let (result, conn) = reader
+            .join()
+            .map_err(|_| anyhow!("the reply reader panicked"))?;
+        Ok((result?, conn))
+    }
+
+    /// Sends the last batch, waits for every reply; returns how many commands
+    /// were sent, and the connection.
+    pub fn finish(mut self) -> Result<(u64, Conn)> {
         self.flush()?;
-        Ok(self.sent)
+        self.join()
     }
 }
 
@@ -214,6 +303,19 @@ mod tests {
         let mut buf = Vec::new();
         encode(&mut buf, &[b"SET", b"k", b""]);
         assert_eq!(buf, b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n");
+    }
+
+    #[test]
+    fn formats_numbers() {
+        let mut buf = Vec::new();
+        push_decimal(&mut buf, 0);
+        buf.push(b' ');
+        push_decimal(&mut buf, 18_446_744_073_709_551_615);
+        buf.push(b' ');
+        push_padded(&mut buf, 42, 7);
+        buf.push(b' ');
+        push_padded(&mut buf, 12_345_678, 7);
+        assert_eq!(buf, b"0 18446744073709551615 0000042 12345678");
     }
 
     #[test]
