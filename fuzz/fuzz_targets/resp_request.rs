@@ -3,8 +3,13 @@
 //! never panic, must keep every argument span inside the buffer, and must
 //! give the same commands/errors either way. Inputs stay far below the
 //! 64 KiB limits (libFuzzer's default max_len is 4096), where chunking
-//! cannot change Redis's behaviour.
+//! cannot change Redis's behaviour. The whole-buffer result is also compared
+//! with the naive transcription of Redis's C code in the crate's tests
+//! (`reference`), shared by path so there is a single copy.
 #![no_main]
+
+#[path = "../../crates/resp-proto/tests/common/mod.rs"]
+mod common;
 
 use libfuzzer_sys::fuzz_target;
 use resp_proto::{Parsed, ProtocolError, RequestLimits, RequestParser};
@@ -80,6 +85,17 @@ fuzz_target!(|data: &[u8]| {
         authenticated: flags & 0x80 == 0,
     };
     let whole = run(input, &[], &limits);
+    let model = common::reference(input, &limits);
+    let model_events: Vec<Ev> = model
+        .events
+        .into_iter()
+        .map(|e| match e {
+            common::Ev::Cmd(a) => Ev::Cmd(a),
+            common::Ev::Skip => Ev::Skip,
+            common::Ev::Err(e) => Ev::Err(e),
+        })
+        .collect();
+    assert_eq!((model_events, model.leftover), whole);
     let chunked = run(input, seed, &limits);
     assert_eq!(whole, chunked);
     let bytewise = run(input, &[0], &limits);

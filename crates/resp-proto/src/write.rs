@@ -234,6 +234,22 @@ pub fn format_double(x: f64, buf: &mut [u8; DOUBLE_BUF_LEN]) -> &[u8] {
         buf[..s.len()].copy_from_slice(s);
         return &buf[..s.len()];
     }
+    // Fast path for integral values below 1e17 (the common case for scores
+    // and INCRBYFLOAT results): they are exact integers with at most 17
+    // digits, which %.17g prints in full without a fraction.
+    if x.fract() == 0.0 && x.abs() < 1e17 {
+        let mut ib = itoa::Buffer::new();
+        // In range for i64 (|x| < 1e17), and integral, so the cast is exact.
+        let digits = ib.format(x.abs() as i64).as_bytes();
+        let mut len = 0;
+        if neg {
+            buf[0] = b'-';
+            len = 1;
+        }
+        // At most 17 digits + sign: fits the 32-byte buffer.
+        buf[len..len + digits.len()].copy_from_slice(digits);
+        return &buf[..len + digits.len()];
+    }
     let mut sci = StackBuf {
         buf: [0; 40],
         len: 0,
