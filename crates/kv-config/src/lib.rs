@@ -332,11 +332,20 @@ impl Loader<'_> {
             if !d.multi_arg() && args.len() != 1 {
                 return Err(LineError::Message("wrong number of arguments".into()));
             }
+            // A multi-word directive given as one quoted word ("--save '900 1'"
+            // on the command line becomes `save "900 1"`) is split again.
+            let split: Vec<Vec<u8>>;
+            let words: Vec<&[u8]> = if d.multi_arg() && args.len() == 1 && !args[0].is_empty() {
+                split = resp_proto::split_args(args[0]).unwrap_or_default();
+                split.iter().map(Vec::as_slice).collect()
+            } else {
+                args.to_vec()
+            };
             let v = self
                 .config
                 .parse_for(
                     i,
-                    args,
+                    &words,
                     Mode::File {
                         save_seen: &mut self.save_seen,
                     },
