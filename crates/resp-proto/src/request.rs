@@ -244,7 +244,10 @@ impl RequestParser {
     /// [`ProtocolError::write_reply`] and close. Calling again afterwards is
     /// safe but meaningless until [`RequestParser::reset`].
     pub fn parse(&mut self, buf: &[u8], limits: &RequestLimits) -> Result<Parsed, ProtocolError> {
-        if self.state == State::Done {
+        // After a finished command a new request starts. A buffer shorter
+        // than last time breaks the contract (bytes were dropped mid-request):
+        // start over rather than index with stale offsets.
+        if self.state == State::Done || buf.len() < self.seen {
             self.reset();
         }
         self.seen = buf.len();
@@ -305,7 +308,7 @@ impl RequestParser {
             return Ok(Some((Some(hit.0), hit.1)));
         }
         let Some(cr) = self.line_end(buf, b'\r') else {
-            if buf.len() - self.pos > PROTO_INLINE_MAX_SIZE {
+            if buf.len().saturating_sub(self.pos) > PROTO_INLINE_MAX_SIZE {
                 return Err(too_big);
             }
             return Ok(None);
@@ -377,8 +380,10 @@ impl RequestParser {
                 let Some((len, cr)) = self.header_line(buf, ProtocolError::TooBigBulkCount)? else {
                     return Ok(Parsed::Incomplete);
                 };
-                // A complete line starts at pos (cr >= pos), so buf[pos] exists.
-                let first = buf[self.pos];
+                // A complete line starts at pos (cr >= pos), so this is Some;
+                // the fallback only guards against a caller breaking the
+                // buffer contract.
+                let first = buf.get(self.pos).copied().unwrap_or(0);
                 if first != b'$' {
                     return Err(ProtocolError::ExpectedDollar(first));
                 }
@@ -716,6 +721,32 @@ mod tests {
         assert_eq!(argv.get(1), Some(&b""[..]));
         assert_eq!(argv.get(2), Some(&b""[..]));
         assert_eq!(argv.iter().count(), 3);
+    }
+
+    #[test]
+    fn contract_violations_do_not_panic() {
+        // Unrelated or shrinking buffers between calls: garbage in, but no
+        // panic and no out-of-bounds span.
+        let bufs: &[&[u8]] = &[
+            b"*3\r\n$3\r\nSET\r\n$100\r\nab",
+            b"x",
+            b"*2\r\n$1\r\na\r\n",
+            b"$1\r\nb\r\n",
+            b"",
+            b"*1\r\n$1\r\nc\r\nzzzzzzzzzzzzzzzzzzzz",
+            b"PING \"",
+            b"*1\r\n$1\r\nc\r\n",
+        ];
+        let mut p = RequestParser::new();
+        for _ in 0..3 {
+            for b in bufs {
+                if let Ok(Parsed::Command { consumed }) = p.parse(b, &LIM) {
+                    assert!(consumed <= b.len());
+                    let _ = p.argv(b).iter().count();
+                }
+                let _ = p.pending_hint();
+            }
+        }
     }
 
     #[test]
