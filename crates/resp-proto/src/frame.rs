@@ -2,10 +2,10 @@
 //!
 //! [`Frame`] is the general, allocation-per-element representation used by
 //! clients, tests and the AOF reader; the server's hot paths use
-//! [`crate::write`] and [`crate::RequestParser`] instead. Invariant: `encode`
-//! always produces bytes that [`crate::decode`] parses back to an equal frame,
+//! [`mod@crate::write`] and [`crate::RequestParser`] instead. Invariant: `encode`
+//! always produces bytes that [`fn@crate::decode`] parses back to an equal frame,
 //! provided simple strings/errors contain no `\r`/`\n` (those are replaced by
-//! spaces, see [`crate::write`]) and big numbers hold valid digits.
+//! spaces, see [`mod@crate::write`]) and big numbers hold valid digits.
 
 use crate::write;
 
@@ -80,7 +80,7 @@ impl Frame {
 /// Appends the wire form of `frame` to `out`.
 ///
 /// Recursion depth equals the frame's nesting depth; frames from
-/// [`crate::decode`] are bounded by [`crate::DecodeLimits::max_depth`].
+/// [`fn@crate::decode`] are bounded by [`crate::DecodeLimits::max_depth`].
 pub fn encode(frame: &Frame, out: &mut Vec<u8>) {
     match frame {
         Frame::Simple(s) => write::simple(out, s),
