@@ -316,6 +316,14 @@ impl Engine {
         }
     }
 
+    /// A fresh 40-hex-digit replication ID (DEBUG CHANGE-REPL-ID).
+    pub fn new_replication_id(&mut self) -> String {
+        (0..5)
+            .map(|_| format!("{:016x}", self.rng.next_u64()))
+            .collect::<String>()[..40]
+            .to_owned()
+    }
+
     /// Marks a client to be closed without flushing its output (CLIENT KILL, output
     /// buffer limits). The server collects it with [`Engine::take_closing`].
     pub fn kill(&mut self, id: ClientId) {

@@ -125,7 +125,8 @@ fn debug_allowed(ctx: &Ctx<'_>) -> bool {
     }
 }
 
-/// DEBUG <subcommand> ... (SLEEP, HELP; more arrive with the keyspace).
+/// DEBUG <subcommand> ... — the subcommands operators and test suites use:
+/// HELP, SLEEP, SET-ACTIVE-EXPIRE, PROTOCOL, OBJECT, POPULATE, CHANGE-REPL-ID.
 pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if !debug_allowed(ctx) {
         return Err(CmdError::err(
@@ -135,31 +136,204 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ));
     }
     let sub = argv.get(1).unwrap_or_default();
+    let argc = argv.len();
     if is(sub, "help") {
         reply_help(
             ctx,
             "DEBUG",
             &[
+                "CHANGE-REPL-ID",
+                "    Change the replication IDs of the instance.",
+                "OBJECT <key>",
+                "    Show low level info about the value of <key>.",
+                "POPULATE <count> [<prefix>] [<size>]",
+                "    Create <count> string keys named key:<num> (or <prefix>:<num>), skipping",
+                "    existing ones; values are value:<num>, padded with zero bytes to <size>.",
+                "PROTOCOL <type>",
+                "    Reply with a sample of a RESP type: string|integer|double|bignum|null|",
+                "    array|set|map|attrib|push|verbatim|true|false.",
+                "SET-ACTIVE-EXPIRE <0|1>",
+                "    Turn the deletion of expired keys by the periodic cycle off or on.",
                 "SLEEP <seconds>",
                 "    Stop the server for <seconds>. Decimals are allowed.",
             ],
         );
-        return Ok(());
-    }
-    if is(sub, "sleep") && argv.len() == 3 {
-        let secs: f64 = std::str::from_utf8(argv.get(2).unwrap_or_default())
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .filter(|s: &f64| s.is_finite())
-            .unwrap_or(0.0);
-        ctx.host.sleep_us((secs.max(0.0) * 1e6) as u64);
+    } else if is(sub, "sleep") && argc == 3 {
+        let secs = super::string::parse_float(argv.get(2).unwrap_or_default()).unwrap_or(0.0);
+        ctx.host.sleep_us((secs.clamp(0.0, 1e9) * 1e6) as u64);
         ctx.reply.ok();
-        return Ok(());
+    } else if is(sub, "set-active-expire") && argc == 3 {
+        ctx.engine.active_expire_enabled =
+            super::parse_i64(argv.get(2).unwrap_or_default()).unwrap_or(0) != 0;
+        ctx.reply.ok();
+    } else if is(sub, "protocol") && argc == 3 {
+        debug_protocol(ctx, argv.get(2).unwrap_or_default())?;
+    } else if is(sub, "object") && argc == 3 {
+        debug_object(ctx, argv.get(2).unwrap_or_default())?;
+    } else if is(sub, "populate") && (3..=5).contains(&argc) {
+        debug_populate(ctx, argv)?;
+    } else if is(sub, "change-repl-id") && argc == 2 {
+        let id = ctx.engine.new_replication_id();
+        ctx.engine.facts.run_id = id;
+        ctx.reply.ok();
+    } else {
+        return Err(CmdError::err(format!(
+            "unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+            crate::error::lossy_prefix(sub, 128)
+        )));
     }
-    Err(CmdError::UnknownSubcommand {
-        sub: crate::error::lossy_prefix(sub, 128),
-        parent: "DEBUG".into(),
-    })
+    Ok(())
+}
+
+/// DEBUG PROTOCOL <type>: one sample reply of each RESP type, shaped for the
+/// client's protocol (RESP2 clients get the RESP2 equivalents).
+fn debug_protocol(ctx: &mut Ctx<'_>, name: &[u8]) -> CmdResult {
+    let r = &mut ctx.reply;
+    let name = name.to_ascii_lowercase();
+    match name.as_slice() {
+        b"string" => r.bulk(b"Hello World"),
+        b"integer" => r.integer(12345),
+        b"double" => r.double(3.141),
+        b"bignum" => r.big_number(b"1234567999999999999999999999999999999"),
+        b"null" => r.null(),
+        b"array" | b"set" => {
+            if name == b"array" {
+                r.array(3);
+            } else {
+                r.set(3);
+            }
+            for i in 0..3 {
+                r.integer(i);
+            }
+        }
+        b"map" => {
+            r.map(3);
+            for i in 0..3 {
+                r.integer(i);
+                r.boolean(i == 1);
+            }
+        }
+        b"attrib" => {
+            if r.is_resp3() {
+                r.raw(b"|1\r\n");
+                r.bulk(b"key-popularity");
+                r.array(2);
+                r.bulk(b"key:123");
+                r.integer(90);
+            }
+            r.bulk(b"Some real reply following the attribute");
+        }
+        b"push" => {
+            if !r.is_resp3() {
+                return Err(CmdError::err("RESP2 is not supported by this command"));
+            }
+            r.raw(b">2\r\n");
+            r.bulk(b"server-cpu-usage");
+            r.integer(42);
+            r.bulk(b"Some real reply following the push reply");
+        }
+        b"verbatim" => r.verbatim(b"This is a verbatim\nstring", b"txt"),
+        b"true" => r.boolean(true),
+        b"false" => r.boolean(false),
+        _ => {
+            return Err(CmdError::err(
+                "Wrong protocol type name. Please use one of the following: \
+                 string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// DEBUG OBJECT <key>: Redis's one-line description of a value.
+fn debug_object(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
+    let now = ctx.now_ms();
+    let clock = ctx.access_clock();
+    let db = ctx.db();
+    let id = db.lookup(key, now).ok_or(CmdError::NoSuchKey)?;
+    let entry = db.entry(id);
+    let crate::db::Value::Str(s) = &entry.value;
+    let line = format!(
+        "Value at:{:p} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
+        entry as *const _,
+        entry.value.encoding(),
+        rdb_string_len(s),
+        entry.access & 0xFF_FFFF,
+        clock.saturating_sub(entry.access)
+    );
+    ctx.reply.simple(line.as_bytes());
+    Ok(())
+}
+
+/// Bytes a string takes in an RDB file (uncompressed), as rdbSavedObjectLen:
+/// small integers in their compact encodings, else a length prefix and bytes.
+fn rdb_string_len(s: &kv_types::string::Str) -> usize {
+    let bytes = s.to_vec();
+    if bytes.len() <= 11
+        && let Some(n) = super::parse_i64(&bytes)
+    {
+        if i8::try_from(n).is_ok() {
+            return 2;
+        } else if i16::try_from(n).is_ok() {
+            return 3;
+        } else if i32::try_from(n).is_ok() {
+            return 5;
+        }
+    }
+    let len = bytes.len();
+    let prefix = match len {
+        0..64 => 1,
+        64..16384 => 2,
+        _ if len <= u32::MAX as usize => 5,
+        _ => 9,
+    };
+    prefix + len
+}
+
+/// A non-negative integer, with getPositiveLongFromObjectOrReply's errors.
+fn positive_arg(arg: &[u8]) -> Result<i64, CmdError> {
+    match super::parse_i64(arg) {
+        Some(n) if n >= 0 => Ok(n),
+        Some(_) => Err(CmdError::err("value is out of range, must be positive")),
+        None => Err(CmdError::NotInteger),
+    }
+}
+
+/// DEBUG POPULATE <count> [<prefix>] [<size>]
+fn debug_populate(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let count = positive_arg(argv.get(2).unwrap_or_default())?;
+    let prefix = argv.get(3).unwrap_or(b"key");
+    let size = match argv.get(4) {
+        Some(arg) => positive_arg(arg)? as usize,
+        None => 0,
+    };
+    let now = ctx.now_ms();
+    let clock = ctx.access_clock();
+    let mut key = Vec::with_capacity(prefix.len() + 21);
+    let mut created = 0;
+    for j in 0..count {
+        key.clear();
+        key.extend_from_slice(prefix);
+        key.push(b':');
+        key.extend_from_slice(j.to_string().as_bytes());
+        let db = ctx.db();
+        if db.lookup(&key, now).is_some() {
+            continue;
+        }
+        let mut value = format!("value:{j}").into_bytes();
+        if size > 0 {
+            value.resize(size, 0);
+        }
+        db.insert(
+            &key,
+            crate::db::Value::Str(kv_types::string::Str::new(&value)),
+            clock,
+        );
+        created += 1;
+    }
+    ctx.dirty(created);
+    ctx.reply.ok();
+    Ok(())
 }
 
 /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]

@@ -263,11 +263,15 @@ fn run_script(port: u16, script: &[&[&str]], resp3: bool) -> Vec<Vec<u8>> {
 }
 
 fn compare(script: &[&[&str]], resp3: bool) {
-    let Some(redis) = TestServer::start_redis(&[]) else {
+    compare_with(script, resp3, &[]);
+}
+
+fn compare_with(script: &[&[&str]], resp3: bool, args: &[&str]) {
+    let Some(redis) = TestServer::start_redis(args) else {
         eprintln!("redis-server not installed: oracle comparison skipped");
         return;
     };
-    let kv = TestServer::start(&[]);
+    let kv = TestServer::start(args);
     let expected = run_script(redis.port, script, resp3);
     let actual = run_script(kv.port, script, resp3);
     let mut failures = Vec::new();
@@ -296,6 +300,40 @@ fn replies_match_redis_resp2() {
 #[test]
 fn replies_match_redis_resp3() {
     compare(SCRIPT, true);
+}
+
+const DEBUG_SCRIPT: &[&[&str]] = &[
+    &["DEBUG", "PROTOCOL", "string"],
+    &["DEBUG", "PROTOCOL", "integer"],
+    &["DEBUG", "PROTOCOL", "double"],
+    &["DEBUG", "PROTOCOL", "bignum"],
+    &["DEBUG", "PROTOCOL", "null"],
+    &["DEBUG", "PROTOCOL", "array"],
+    &["DEBUG", "PROTOCOL", "set"],
+    &["DEBUG", "PROTOCOL", "map"],
+    &["DEBUG", "PROTOCOL", "attrib"],
+    &["DEBUG", "PROTOCOL", "verbatim"],
+    &["DEBUG", "PROTOCOL", "true"],
+    &["DEBUG", "PROTOCOL", "false"],
+    &["DEBUG", "PROTOCOL", "nosuch"],
+    &["DEBUG", "OBJECT", "nokey"],
+    &["DEBUG", "POPULATE", "5"],
+    &["DEBUG", "POPULATE", "3", "pfx", "10"],
+    &["GET", "key:4"],
+    &["GET", "pfx:2"],
+    &["DBSIZE"],
+    &["DEBUG", "POPULATE", "-1"],
+    &["DEBUG", "SET-ACTIVE-EXPIRE", "0"],
+    &["DEBUG", "SET-ACTIVE-EXPIRE", "1"],
+    &["DEBUG", "CHANGE-REPL-ID"],
+    &["DEBUG", "NOSUCH"],
+    &["DEBUG", "SLEEP", "0"],
+];
+
+#[test]
+fn debug_replies_match_redis() {
+    compare_with(DEBUG_SCRIPT, false, &["--enable-debug-command", "yes"]);
+    compare_with(DEBUG_SCRIPT, true, &["--enable-debug-command", "yes"]);
 }
 
 #[test]
