@@ -193,6 +193,8 @@ fn debug_protocol(ctx: &mut Ctx<'_>, name: &[u8]) -> CmdResult {
     match name.as_slice() {
         b"string" => r.bulk(b"Hello World"),
         b"integer" => r.integer(12345),
+        // The sample value Redis sends, not an approximation of pi.
+        #[allow(clippy::approx_constant)]
         b"double" => r.double(3.141),
         b"bignum" => r.big_number(b"1234567999999999999999999999999999999"),
         b"null" => r.null(),
