@@ -42,3 +42,30 @@ pub fn set(c: &mut Config, pairs: &[(&str, &str)]) -> Result<Vec<&'static str>, 
         .collect();
     c.set(&pairs).map_err(|e| e.to_string())
 }
+
+/// Undoes the fixtures' escaping (`\\`, `\t`, `\n`, `\xHH`).
+pub fn unescape(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() {
+            match b[i + 1] {
+                b't' => out.push(b'\t'),
+                b'n' => out.push(b'\n'),
+                b'\\' => out.push(b'\\'),
+                b'x' if i + 3 < b.len() => {
+                    let hex = std::str::from_utf8(&b[i + 2..i + 4]).unwrap_or("zz");
+                    out.push(u8::from_str_radix(hex, 16).unwrap_or_else(|e| panic!("{s}: {e}")));
+                    i += 2;
+                }
+                other => panic!("bad escape \\{} in {s}", other as char),
+            }
+            i += 2;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
