@@ -256,7 +256,17 @@ fn unsupported_message(name: &str, args: &[&[u8]], reason: &str) -> String {
     let mut what = name.to_string();
     for a in args {
         what.push(' ');
-        what.push_str(&String::from_utf8_lossy(a));
+        // Quote what would not read back as one word.
+        if a.is_empty()
+            || a.iter()
+                .any(|b| !b.is_ascii_graphic() || matches!(b, b'"' | b'\''))
+        {
+            let mut q = Vec::new();
+            cparse::repr(&mut q, a);
+            what.push_str(&String::from_utf8_lossy(&q));
+        } else {
+            what.push_str(&String::from_utf8_lossy(a));
+        }
     }
     format!("kv does not support '{what}' yet ({reason})")
 }
@@ -656,7 +666,7 @@ impl Config {
                 .parse_for(*i, &words, Mode::Set)
                 .and_then(|v| match d.support {
                     Support::Unsupported { allowed, reason } if !allowed(&v) => {
-                        Err(Cow::Owned(unsupported_message(reg, &[val], reason)))
+                        Err(Cow::Owned(unsupported_message(reg, &words, reason)))
                     }
                     _ => Ok(v),
                 });
