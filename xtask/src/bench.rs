@@ -453,6 +453,8 @@ struct MemFigures {
     used_before: Option<u64>,
     used_after: Option<u64>,
     load_secs: f64,
+    /// CPU seconds spent loading by the server and by us (the client).
+    cpu_secs: [f64; 2],
     dbsize: Option<i64>,
 }
 
@@ -738,7 +740,16 @@ fn run_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Result<
     // Generous: only a server below ~2000 ops/s per pipeline slot times out.
     let secs = (cell.requests / (2000 * u64::from(cell.pipeline))).max(60);
     let out = run_captured(&mut cmd, Duration::from_secs(secs))?;
-    let output = || format!("{}{}", out.stdout, out.stderr).trim().to_string();
+    // The output minus the CSV header, on one line.
+    let output = || {
+        let text = format!("{}\n{}", out.stdout, out.stderr);
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with("\"test\","))
+            .collect();
+        lines.join(" / ")
+    };
     if !out.status.success() {
         bail!(
             "`{}` exited with {}: {}",
@@ -805,9 +816,11 @@ fn memory_dataset(dataset: &'static Dataset, tools: &Tools, scratch: &Path) -> R
         let figures = measure_load(server, dataset).map_err(|err| format!("{err:#}"));
         match &figures {
             Ok(f) => eprintln!(
-                "  {:<5} loaded in {:.1}s: RSS {} -> {}",
+                "  {:<5} loaded in {:.1}s (CPU s: server {:.1}, xtask {:.1}): RSS {} -> {}",
                 server.label,
                 f.load_secs,
+                f.cpu_secs[0],
+                f.cpu_secs[1],
                 report::mib(f.rss_before),
                 report::mib(f.rss_after)
             ),
@@ -837,11 +850,16 @@ fn measure_load(server: &mut Server, dataset: &Dataset) -> Result<MemFigures> {
     let rss_before = server.rss_bytes()?;
     let used_before = used_memory(&mut conn)?;
     conn.set_timeout(Duration::from_secs(120))?;
+    let server_pid = server.pid().to_string();
+    let cpu = || [cpu_secs(&server_pid), cpu_secs("self")];
+    let cpu_before = cpu();
     let start = Instant::now();
     let mut pipeline = Pipeline::start(conn, LOAD_BATCH)?;
     (dataset.load)(&mut pipeline, dataset.items)?;
     let (_, mut conn) = pipeline.finish()?;
     let load_secs = start.elapsed().as_secs_f64();
+    let cpu_after = cpu();
+    let cpu_secs = [0, 1].map(|i| cpu_after[i] - cpu_before[i]);
     let dbsize = match conn.command(&[b"DBSIZE"])? {
         Reply::Integer(n) => Some(n),
         _ => None,
@@ -857,8 +875,30 @@ fn measure_load(server: &mut Server, dataset: &Dataset) -> Result<MemFigures> {
         used_before,
         used_after: used_memory(&mut conn)?,
         load_secs,
+        cpu_secs,
         dbsize,
     })
+}
+
+/// User + system CPU seconds of a process (`self` or a pid) so far; 0 if unknown.
+fn cpu_secs(pid: &str) -> f64 {
+    // Clock ticks per second (USER_HZ) is 100 on every Linux we run on.
+    const TICKS: f64 = 100.0;
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    let Some(close) = stat.rfind(')') else {
+        return 0.0;
+    };
+    // After `pid (comm)`: state is field 3, utime and stime are fields 14, 15.
+    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(14) + ticks(15)) / TICKS
 }
 
 /// The report and the number of failed measurements.

@@ -2,8 +2,11 @@
 //! servers and benchmark clients we start never outlive us.
 
 use std::io::Read;
+use std::os::raw::c_int;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Once;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -65,6 +68,88 @@ pub fn die_with_parent(cmd: &mut Command) {
 
 #[cfg(not(target_os = "linux"))]
 pub fn die_with_parent(_cmd: &mut Command) {}
+
+mod ffi {
+    use std::os::raw::c_int;
+
+    unsafe extern "C" {
+        pub fn kill(pid: c_int, sig: c_int) -> c_int;
+        pub fn signal(signum: c_int, handler: usize) -> usize;
+        pub fn raise(sig: c_int) -> c_int;
+    }
+    pub const SIGHUP: c_int = 1;
+    pub const SIGINT: c_int = 2;
+    pub const SIGKILL: c_int = 9;
+    pub const SIGTERM: c_int = 15;
+    pub const SIG_DFL: usize = 0;
+}
+
+/// Process groups of the servers we run, for the signal handler.
+static GROUPS: [AtomicI32; 16] = [const { AtomicI32::new(0) }; 16];
+
+/// Puts the child in a process group of its own, so that a wrapper script's
+/// children (say `--kv-bin ./under-perf.sh`) are killed along with it.
+/// Call [`track_group`] with the child's pid after spawning and
+/// [`kill_group`] to stop it.
+pub fn own_group(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    install_signal_handlers();
+    cmd.process_group(0);
+}
+
+pub fn track_group(pid: u32) {
+    for slot in &GROUPS {
+        if slot
+            .compare_exchange(0, pid as i32, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
+/// SIGKILLs the process group led by `pid` and forgets it.
+pub fn kill_group(pid: u32) {
+    for slot in &GROUPS {
+        let _ = slot.compare_exchange(pid as i32, 0, Ordering::SeqCst, Ordering::SeqCst);
+    }
+    // SAFETY: kill(2) with a negative pid signals that process group; it has
+    // no memory-safety preconditions.
+    unsafe {
+        ffi::kill(-(pid as i32), ffi::SIGKILL);
+    }
+}
+
+/// On SIGINT/SIGTERM/SIGHUP: kill every tracked group, then die of the signal
+/// as if unhandled. (Servers are outside our process group, so a terminal's
+/// Ctrl-C does not reach them, and destructors do not run on signals.)
+fn install_signal_handlers() {
+    static ONCE: Once = Once::new();
+    extern "C" fn on_signal(sig: c_int) {
+        for slot in &GROUPS {
+            let pid = slot.load(Ordering::SeqCst);
+            if pid > 0 {
+                // SAFETY: kill, signal and raise are async-signal-safe.
+                unsafe {
+                    ffi::kill(-pid, ffi::SIGKILL);
+                }
+            }
+        }
+        // SAFETY: as above.
+        unsafe {
+            ffi::signal(sig, ffi::SIG_DFL);
+            ffi::raise(sig);
+        }
+    }
+    ONCE.call_once(|| {
+        for sig in [ffi::SIGINT, ffi::SIGTERM, ffi::SIGHUP] {
+            // SAFETY: installs a handler that only makes async-signal-safe calls.
+            unsafe {
+                ffi::signal(sig, on_signal as extern "C" fn(c_int) as usize);
+            }
+        }
+    });
+}
 
 /// A finished child's status and output.
 pub struct Captured {

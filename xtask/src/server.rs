@@ -22,6 +22,7 @@ pub struct Server {
     pub label: &'static str,
     pub port: u16,
     child: Child,
+    server_pid: u32,
     log: PathBuf,
 }
 
@@ -59,13 +60,16 @@ impl Server {
         .stdout(out)
         .stderr(err);
         proc::die_with_parent(&mut cmd);
+        proc::own_group(&mut cmd);
         let child = cmd
             .spawn()
             .with_context(|| format!("cannot start {}", bin.display()))?;
+        proc::track_group(child.id());
         // The guard exists from here on: any error below kills the child.
         let mut server = Server {
             label,
             port,
+            server_pid: child.id(),
             child,
             log,
         };
@@ -75,8 +79,10 @@ impl Server {
         Ok(server)
     }
 
+    /// The server's pid: the child's, or with a wrapper script the one the
+    /// server reports in INFO.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.server_pid
     }
 
     /// Fails (with the end of the server's log) if the process has exited.
@@ -112,17 +118,21 @@ impl Server {
             thread::sleep(Duration::from_millis(50));
         }
         // Someone else's server on a port we thought free would also say PONG:
-        // make sure the process answering is ours when it tells us its pid.
+        // make sure the process answering is ours when it tells us its pid —
+        // the child, or a process in its group (a wrapper script's server).
         let mut conn = Conn::connect(self.port, Duration::from_secs(5))?;
         if let Some(info) = conn.info("server")?
-            && let Some(pid) = info_field(&info, "process_id")
-            && pid != self.pid().to_string()
+            && let Some(pid) = info_field(&info, "process_id").and_then(|p| p.parse::<u32>().ok())
+            && pid != self.child.id()
         {
-            bail!(
-                "port {} is answered by pid {pid}, not by our server (pid {})",
-                self.port,
-                self.pid()
-            );
+            if process_group(pid) != Some(self.child.id()) {
+                bail!(
+                    "port {} is answered by pid {pid}, not by our server (pid {})",
+                    self.port,
+                    self.child.id()
+                );
+            }
+            self.server_pid = pid;
         }
         self.check_alive()
     }
@@ -157,9 +167,19 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
+        // The whole group: a wrapper script's server dies too.
+        proc::kill_group(self.child.id());
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The process group of `pid`, from /proc/PID/stat.
+fn process_group(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses.
+    let after_comm = &stat[stat.rfind(')')? + 1..];
+    after_comm.split_whitespace().nth(2)?.parse().ok()
 }
 
 /// A port the kernel just handed out for an ephemeral bind; free unless
