@@ -723,3 +723,105 @@ pub(crate) fn rewrite_lines(name: &str, kind: Kind, v: &Value, d: &Value) -> Rew
         _ => Rewrite::Lines(vec![(line(&show(kind, v)), force)]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn save(args: &[&str], cur: &[(i64, i32)], mode: Mode<'_>) -> ParseResult {
+        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
+        let cur = Value::Save(
+            cur.iter()
+                .map(|&(seconds, changes)| SaveParam { seconds, changes })
+                .collect(),
+        );
+        parse(Kind::Save, &args, &cur, mode)
+    }
+
+    fn pairs(v: ParseResult) -> Vec<(i64, i32)> {
+        match v {
+            Ok(Value::Save(p)) => p.iter().map(|p| (p.seconds, p.changes)).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Redis 7.0.15 (checked): in a file the first save line replaces the
+    /// defaults and later ones add to it, `save ""` empties it, a bare `save`
+    /// adds nothing; CONFIG SET always replaces.
+    #[test]
+    fn save_lines_accumulate_in_files_only() {
+        let defaults = [(3600, 1), (300, 100)];
+        let mut seen = false;
+        let first = pairs(save(
+            &["900", "1"],
+            &defaults,
+            Mode::File {
+                save_seen: &mut seen,
+            },
+        ));
+        assert_eq!(first, [(900, 1)]);
+        let second = pairs(save(
+            &["300", "10"],
+            &first,
+            Mode::File {
+                save_seen: &mut seen,
+            },
+        ));
+        assert_eq!(second, [(900, 1), (300, 10)]);
+        assert_eq!(
+            pairs(save(
+                &[],
+                &second,
+                Mode::File {
+                    save_seen: &mut seen
+                }
+            )),
+            second
+        );
+        assert!(
+            pairs(save(
+                &[""],
+                &second,
+                Mode::File {
+                    save_seen: &mut seen
+                }
+            ))
+            .is_empty()
+        );
+        assert_eq!(pairs(save(&["60", "5"], &second, Mode::Set)), [(60, 5)]);
+        // Redis keeps changes in an int.
+        assert_eq!(
+            pairs(save(&["10", "2147483648"], &[], Mode::Set)),
+            [(10, i32::MIN)]
+        );
+        // CONFIG SET "10 " splits into "10" and "": zero changes.
+        assert_eq!(pairs(save(&["10", ""], &[], Mode::Set)), [(10, 0)]);
+    }
+
+    #[test]
+    fn keyspace_event_flags_round_trip_as_redis_shows_them() {
+        let show = |s: &str| keyspace_events_from(s.as_bytes()).map(keyspace_events_to);
+        assert_eq!(show("KEA").as_deref(), Some("AKE"));
+        assert_eq!(show("Ex").as_deref(), Some("xE"));
+        assert_eq!(show("Kg$lshzxetmdn").as_deref(), Some("AKm"));
+        assert_eq!(show("").as_deref(), Some(""));
+        assert_eq!(show("q"), None);
+    }
+
+    #[test]
+    fn flag_enums_show_names_in_table_order() {
+        static SPEC: EnumSpec = EnumSpec {
+            values: &[
+                ("default", 0),
+                ("save", 1),
+                ("nosave", 2),
+                ("now", 4),
+                ("force", 8),
+            ],
+            bitflags: true,
+        };
+        assert_eq!(SPEC.name_of(0), "default");
+        assert_eq!(SPEC.name_of(2 | 4), "nosave now");
+        assert_eq!(SPEC.name_of(16), "unknown");
+    }
+}

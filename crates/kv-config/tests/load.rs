@@ -470,3 +470,36 @@ fn no_input_panics() {
         }
     }
 }
+
+proptest::proptest! {
+    /// Random lines built from directive names and awkward words: loading and
+    /// CONFIG SET answer, they never panic, and what loads can be rewritten
+    /// and loaded again.
+    #[test]
+    fn random_configs_never_panic(
+        lines in proptest::collection::vec(
+            (
+                proptest::sample::select(
+                    kv_config::DIRECTIVES.iter().map(|d| d.name).chain(["include", "user", "sentinel", "x.y", "bogus"]).collect::<Vec<_>>()
+                ),
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "0", "1", "-1", "yes", "no", "\"\"", "\"a b\"", "'x'", "\\", "\"", "1kb", "5%", "normal", "replica",
+                        "99999999999999999999", "{title}", "*", "-::1", "local", "K", "\"\\x00\"",
+                    ]),
+                    0..5,
+                ),
+            ),
+            0..12,
+        )
+    ) {
+        let text: String = lines.iter().map(|(n, words)| format!("{n} {}\n", words.join(" "))).collect();
+        if let Ok(c) = load(&text) {
+            let again = load(&c.rewrite(Some(&text)));
+            proptest::prop_assert_eq!(again.as_ref().ok(), Some(&c), "{}", text);
+        }
+        for (n, words) in &lines {
+            let _ = Config::default().set(&[(n.as_bytes(), words.join(" ").as_bytes())]);
+        }
+    }
+}
