@@ -372,6 +372,16 @@ impl Engine {
         self.mark_pending_write(id);
     }
 
+    /// Replies with a protocol error (exact bytes from resp-proto, which may
+    /// include a non-UTF-8 byte Redis echoes back) and counts it.
+    pub fn reply_protocol_error(&mut self, id: ClientId, err: &resp_proto::ProtocolError) {
+        self.count_error("ERR");
+        if let Some(c) = self.clients.get_mut(id) {
+            err.write_reply(&mut c.out);
+        }
+        self.mark_pending_write(id);
+    }
+
     fn count_error(&mut self, text: &str) {
         self.stats.total_error_replies += 1;
         let code = CmdError::code(text);
