@@ -264,30 +264,37 @@ pub struct BenchOpts {
 }
 
 impl BenchOpts {
-    /// The flags CI's smoke run uses.
-    pub fn ci_smoke() -> BenchOpts {
+    /// The defaults of the flags (the kv binary from `$KV_BIN` if set).
+    fn defaults() -> BenchOpts {
         BenchOpts {
-            kv_bin: None,
+            kv_bin: std::env::var_os("KV_BIN")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
             redis_bin: "redis-server".into(),
-            rounds: 1,
+            rounds: 3,
             requests: None,
             pipelines: vec![1, 16],
             clients: 50,
             tests: select_tests("default").expect("the default tests"),
+            datasets: select_datasets("default").expect("the default datasets"),
+            quick: false,
+            out: crate::workspace_root().join("bench-results"),
+        }
+    }
+
+    /// What `cargo xtask ci` runs: `bench --quick --memory none`.
+    pub fn ci_smoke() -> BenchOpts {
+        BenchOpts {
+            rounds: 1,
             datasets: Vec::new(),
             quick: true,
-            out: crate::workspace_root().join("bench-results"),
+            ..BenchOpts::defaults()
         }
     }
 
     /// Parses the flags; `None` after printing `--help`.
     pub fn parse(args: &[String]) -> Result<Option<BenchOpts>> {
-        let mut opts = BenchOpts::ci_smoke();
-        opts.quick = false;
-        opts.kv_bin = std::env::var_os("KV_BIN")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from);
-        opts.datasets = select_datasets("default")?;
+        let mut opts = BenchOpts::defaults();
         let mut rounds = None;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
@@ -618,7 +625,19 @@ fn machine_facts(tools: &Tools, started: u64) -> Vec<String> {
             _ => "unknown".into(),
         }
     };
-    vec![
+    let busy = read("/proc/loadavg")
+        .split_whitespace()
+        .next()
+        .and_then(|l| l.parse::<f64>().ok())
+        .zip(std::thread::available_parallelism().ok())
+        .filter(|(load, cpus)| *load > cpus.get() as f64 / 2.0)
+        .map(|(load, cpus)| {
+            format!(
+                "- NOTE: the machine was busy (1-minute load {load:.2} on {cpus} CPUs): expect noise; \
+                 see how far apart the raw rounds are"
+            )
+        });
+    let mut facts = vec![
         format!("- date: {}", report::utc_human(started)),
         format!("- nproc: {nproc}"),
         format!("- cpu: {cpu}"),
@@ -648,7 +667,9 @@ fn machine_facts(tools: &Tools, started: u64) -> Vec<String> {
             tools.benchmark.display(),
             version_line(&tools.benchmark, "--version")
         ),
-    ]
+    ];
+    facts.extend(busy);
+    facts
 }
 
 /// Starts both servers; redis-server also gets `--daemonize no`.

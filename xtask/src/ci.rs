@@ -1,10 +1,9 @@
 //! `cargo xtask ci`: every check CI runs, in order, stopping at the first
 //! failure. Each step is printed with its duration.
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
 use crate::bench::{self, BenchOpts};
 use crate::proc::run_echoed;
@@ -17,6 +16,7 @@ enum Step {
     BenchSmoke,
 }
 
+/// The steps in order: short name (for `--only`/`--skip`), what it runs.
 const STEPS: &[(&str, Step)] = &[
     ("fmt", Step::Cargo(&["fmt", "--all", "--", "--check"])),
     (
@@ -33,17 +33,73 @@ const STEPS: &[(&str, Step)] = &[
     ("tidy", Step::Tidy),
     // Keep in sync with the test command in the README.
     ("test", Step::Cargo(&["test", "--workspace"])),
-    ("bench smoke (--quick --memory none)", Step::BenchSmoke),
+    ("bench", Step::BenchSmoke),
 ];
 
-pub fn run() -> Result<i32> {
+const CI_USAGE: &str = "\
+usage: cargo xtask ci [--only STEPS | --skip STEPS]
+
+Runs, in order, stopping at the first failure:
+  fmt     cargo fmt --all -- --check
+  clippy  cargo clippy --workspace --all-targets -- -D warnings
+  tidy    cargo xtask tidy
+  test    cargo test --workspace
+  bench   cargo xtask bench --quick --memory none (smoke test: kv-server under
+          redis-benchmark; builds kv-server in release mode unless $KV_BIN is set)
+STEPS is a comma-separated list of step names, for local use; CI runs them all.
+";
+
+/// Parses `--only`/`--skip`; `None` after printing `--help`.
+fn selected(args: &[String]) -> Result<Option<Vec<&'static str>>> {
+    let mut names: Vec<&'static str> = STEPS.iter().map(|(n, _)| *n).collect();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f, Some(v.to_string())),
+            None => (arg.as_str(), None),
+        };
+        match flag {
+            "-h" | "--help" => {
+                print!("{CI_USAGE}");
+                return Ok(None);
+            }
+            "--only" | "--skip" => {
+                let list = match inline {
+                    Some(v) => v,
+                    None => it
+                        .next()
+                        .cloned()
+                        .with_context(|| format!("{flag} needs a value"))?,
+                };
+                let wanted: Vec<&str> = list.split(',').map(str::trim).collect();
+                if let Some(bad) = wanted.iter().find(|w| !STEPS.iter().any(|(n, _)| n == *w)) {
+                    bail!("unknown ci step {bad:?}; the steps are fmt, clippy, tidy, test, bench");
+                }
+                let only = flag == "--only";
+                names.retain(|n| wanted.contains(n) == only);
+            }
+            _ => bail!("unknown ci flag {arg:?} (see cargo xtask ci --help)"),
+        }
+    }
+    Ok(Some(names))
+}
+
+pub fn run(args: &[String]) -> Result<i32> {
+    let Some(names) = selected(args)? else {
+        return Ok(0);
+    };
     let mut done: Vec<(&str, Duration)> = Vec::new();
-    for (name, step) in STEPS {
-        println!("\n==> ci: {name}");
+    for (name, step) in STEPS.iter().filter(|(n, _)| names.contains(n)) {
+        let what = match step {
+            Step::Cargo(args) => format!("cargo {}", args.join(" ")),
+            Step::Tidy => "cargo xtask tidy".to_string(),
+            Step::BenchSmoke => "cargo xtask bench --quick --memory none".to_string(),
+        };
+        println!("\n==> ci: {name}: {what}");
         let start = Instant::now();
         let outcome: Result<bool> = match step {
             Step::Cargo(args) => {
-                let mut cmd: Command = cargo();
+                let mut cmd = cargo();
                 cmd.args(*args);
                 run_echoed(&mut cmd).map(|()| true)
             }
@@ -61,13 +117,14 @@ pub fn run() -> Result<i32> {
         if !ok {
             println!("<== ci: {name} FAILED after {:.1}s", elapsed.as_secs_f64());
             summary(&done);
+            println!("ci: FAILED at step {name}");
             return Ok(1);
         }
         println!("<== ci: {name} ok in {:.1}s", elapsed.as_secs_f64());
         done.push((name, elapsed));
     }
     summary(&done);
-    println!("ci: all {} steps passed", STEPS.len());
+    println!("ci: all {} step(s) passed", done.len());
     Ok(0)
 }
 
@@ -78,5 +135,26 @@ fn summary(done: &[(&str, Duration)]) {
     println!("\nci steps passed:");
     for (name, elapsed) in done {
         println!("  {:>7.1}s  {name}", elapsed.as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn selects_steps() {
+        let all = selected(&[]).unwrap().unwrap();
+        assert_eq!(all, ["fmt", "clippy", "tidy", "test", "bench"]);
+        let only = selected(&args(&["--only", "bench,tidy"])).unwrap().unwrap();
+        assert_eq!(only, ["tidy", "bench"]);
+        let skip = selected(&args(&["--skip=clippy,test"])).unwrap().unwrap();
+        assert_eq!(skip, ["fmt", "tidy", "bench"]);
+        assert!(selected(&args(&["--only", "lint"])).is_err());
+        assert!(selected(&args(&["--fast"])).is_err());
     }
 }
