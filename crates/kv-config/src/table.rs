@@ -898,12 +898,14 @@ pub static DIRECTIVES: &[Directive] = &[
     ),
     D::new("loglevel", Kind::Enum(&LOGLEVEL), Def::Enum(2), MOD, S)
         .typed(typed_enum!(loglevel, LOGLEVEL)),
+    // Nothing is evicted (maxmemory stays 0), but OBJECT FREQ, IDLETIME and
+    // REFCOUNT answer according to the policy, as in Redis.
     D::new(
         "maxmemory-policy",
         Kind::Enum(&MAXMEMORY_POLICY),
         Def::Enum(7),
         MOD,
-        I,
+        S,
     )
     .typed(typed_enum!(maxmemory_policy, MAXMEMORY_POLICY)),
     D::new("appendfsync", Kind::Enum(&AOF_FSYNC), Def::Enum(0), MOD, I),
