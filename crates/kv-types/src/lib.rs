@@ -2,8 +2,10 @@
 
 pub mod dict;
 pub mod glob;
+pub mod hash;
 pub mod intset;
 pub mod list;
 pub mod listpack;
 pub mod score;
+pub mod set;
 pub mod string;
