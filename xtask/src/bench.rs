@@ -523,6 +523,9 @@ fn prepare(opts: &BenchOpts) -> Result<Tools> {
         benchmark = find_in_path("redis-benchmark");
     }
     let redis = redis.with_context(|| format!("{} not found after installing", opts.redis_bin))?;
+    // Absolute (servers run in a scratch directory), but symlinks kept:
+    // redis-server is a link to redis-check-rdb and acts on its argv[0].
+    let redis = std::path::absolute(&redis).unwrap_or(redis);
     let benchmark = benchmark.context("redis-benchmark not found after installing")?;
 
     let kv = match &opts.kv_bin {
@@ -530,8 +533,6 @@ fn prepare(opts: &BenchOpts) -> Result<Tools> {
             let found = find_in_path(&path.to_string_lossy()).with_context(|| {
                 format!("--kv-bin {} is not an executable file", path.display())
             })?;
-            // Absolute, but symlinks kept: redis-server is a link to
-            // redis-check-rdb and picks its personality from argv[0].
             std::path::absolute(&found).unwrap_or(found)
         }
         None => {
@@ -672,23 +673,45 @@ fn machine_facts(tools: &Tools, started: u64) -> Vec<String> {
     facts
 }
 
-/// Starts both servers; redis-server also gets `--daemonize no`.
-fn start_servers(tools: &Tools, scratch: &Path) -> Result<[Server; 2]> {
-    let kv = Server::start(LABELS[KV], &tools.servers[KV], &[], scratch)?;
-    let redis = Server::start(
-        LABELS[REDIS],
-        &tools.servers[REDIS],
-        &["--daemonize", "no"],
-        scratch,
-    )?;
+/// Starts one server; redis-server also gets `--daemonize no`.
+fn start_server(which: usize, tools: &Tools, scratch: &Path) -> Result<Server> {
+    let extra: &[&str] = if which == REDIS {
+        &["--daemonize", "no"]
+    } else {
+        &[]
+    };
+    let server = Server::start(LABELS[which], &tools.servers[which], extra, scratch)?;
     eprintln!(
-        "kv on port {} (pid {}), redis on port {} (pid {})",
-        kv.port,
-        kv.pid(),
-        redis.port,
-        redis.pid()
+        "{} server on port {} (pid {})",
+        server.label,
+        server.port,
+        server.pid()
     );
-    Ok([kv, redis])
+    Ok(server)
+}
+
+fn start_servers(tools: &Tools, scratch: &Path) -> Result<[Server; 2]> {
+    Ok([
+        start_server(KV, tools, scratch)?,
+        start_server(REDIS, tools, scratch)?,
+    ])
+}
+
+/// After a failure: if the server died, says so (the log's end goes to
+/// stderr) and starts a fresh one in its place.
+fn restart_if_dead(
+    servers: &mut [Server; 2],
+    which: usize,
+    tools: &Tools,
+    scratch: &Path,
+) -> Result<Option<String>> {
+    let Some(exit) = servers[which].exited() else {
+        return Ok(None);
+    };
+    eprintln!("{exit}; its last lines:\n{}", servers[which].log_tail());
+    eprintln!("starting a fresh {} server", LABELS[which]);
+    servers[which] = start_server(which, tools, scratch)?;
+    Ok(Some(exit))
 }
 
 fn throughput(opts: &BenchOpts, tools: &Tools, scratch: &Path) -> Result<Vec<Cell>> {
@@ -738,9 +761,12 @@ fn throughput(opts: &BenchOpts, tools: &Tools, scratch: &Path) -> Result<Vec<Cel
                             cell.pipeline,
                             LABELS[server]
                         );
-                        cell.errors[server].push(format!("{err:#}"));
-                        // A dead server fails every later run: stop here.
-                        servers[server].check_alive()?;
+                        let mut message = format!("{err:#}");
+                        // A dead server would fail every later run.
+                        if let Some(exit) = restart_if_dead(&mut servers, server, tools, scratch)? {
+                            message = format!("{message} ({exit})");
+                        }
+                        cell.errors[server].push(message);
                     }
                 }
             }
@@ -833,23 +859,31 @@ fn memory_dataset(dataset: &'static Dataset, tools: &Tools, scratch: &Path) -> R
     eprintln!("memory: {} ({})", dataset.name, dataset.description);
     let mut servers = start_servers(tools, scratch)?;
     let mut results = Vec::new();
-    for server in &mut servers {
-        let figures = measure_load(server, dataset).map_err(|err| format!("{err:#}"));
-        match &figures {
-            Ok(f) => eprintln!(
-                "  {:<5} loaded in {:.1}s (CPU s: server {:.1}, xtask {:.1}): RSS {} -> {}",
-                server.label,
-                f.load_secs,
-                f.cpu_secs[0],
-                f.cpu_secs[1],
-                report::mib(f.rss_before),
-                report::mib(f.rss_after)
-            ),
-            Err(err) => {
-                eprintln!("  {:<5} FAILED: {err}", server.label);
-                server.check_alive()?;
+    for which in [KV, REDIS] {
+        let figures = measure_load(&mut servers[which], dataset);
+        let figures = match figures {
+            Ok(f) => {
+                eprintln!(
+                    "  {:<5} loaded in {:.1}s (CPU s: server {:.1}, xtask {:.1}): RSS {} -> {}",
+                    LABELS[which],
+                    f.load_secs,
+                    f.cpu_secs[0],
+                    f.cpu_secs[1],
+                    report::mib(f.rss_before),
+                    report::mib(f.rss_after)
+                );
+                Ok(f)
             }
-        }
+            Err(err) => {
+                let mut message = format!("{err:#}");
+                if let Some(exit) = servers[which].exited() {
+                    eprintln!("{exit}; its last lines:\n{}", servers[which].log_tail());
+                    message = format!("{message} ({exit})");
+                }
+                eprintln!("  {:<5} FAILED: {message}", LABELS[which]);
+                Err(message)
+            }
+        };
         results.push(figures);
     }
     let [kv, redis]: [Result<MemFigures, String>; 2] = results

@@ -87,15 +87,20 @@ impl Server {
 
     /// Fails (with the end of the server's log) if the process has exited.
     pub fn check_alive(&mut self) -> Result<()> {
-        if let Some(status) = self.child.try_wait()? {
-            bail!(
-                "{} server exited ({status}); end of {}:\n{}",
-                self.label,
-                self.log.display(),
-                self.log_tail()
-            );
+        if let Some(exit) = self.exited() {
+            bail!("{exit}; end of the log:\n{}", self.log_tail());
         }
         Ok(())
+    }
+
+    /// `Some("kv server exited (...), log in ...")` once the process is gone.
+    pub fn exited(&mut self) -> Option<String> {
+        let status = self.child.try_wait().ok()??;
+        Some(format!(
+            "{} server exited ({status}), log in {}",
+            self.label,
+            self.log.display()
+        ))
     }
 
     fn wait_ready(&mut self) -> Result<()> {
