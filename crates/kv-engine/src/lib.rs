@@ -90,8 +90,13 @@ pub trait Host {
     /// CONFIG REWRITE: persist the current configuration into the config file.
     fn rewrite_config(&mut self, config: &Config) -> Result<(), String>;
     /// CONFIG SET changed directives that the server applies (port, bind, ...).
-    /// An Err makes CONFIG SET fail and roll back.
-    fn apply_config(&mut self, config: &Config, changed: &[&'static str]) -> Result<(), String>;
+    /// An Err makes CONFIG SET fail and roll back (the host is then called again
+    /// with the old values).
+    fn apply_config(
+        &mut self,
+        config: &Config,
+        changed: &[&'static str],
+    ) -> Result<(), kv_config::ApplyError>;
     /// DEBUG SLEEP: block the whole server, as Redis does.
     fn sleep_us(&mut self, us: u64);
     /// Frees a large value away from the event loop (FLUSHALL ASYNC, UNLINK).

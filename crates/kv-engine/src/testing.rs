@@ -30,7 +30,11 @@ impl Host for FakeHost {
     fn rewrite_config(&mut self, _config: &Config) -> Result<(), String> {
         Ok(())
     }
-    fn apply_config(&mut self, _config: &Config, _changed: &[&'static str]) -> Result<(), String> {
+    fn apply_config(
+        &mut self,
+        _config: &Config,
+        _changed: &[&'static str],
+    ) -> Result<(), kv_config::ApplyError> {
         Ok(())
     }
     fn sleep_us(&mut self, us: u64) {

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use kv_config::ApplyError;
 use kv_engine::{ClientId, ClientIo, Config, Host, ProcessStats, SaveMode};
 
 use crate::conn::Conn;
@@ -93,23 +94,31 @@ impl Host for HostView<'_> {
         Ok(())
     }
 
-    fn apply_config(&mut self, config: &Config, changed: &[&'static str]) -> Result<(), String> {
-        if changed.iter().any(|c| matches!(*c, "port" | "bind")) {
+    fn apply_config(
+        &mut self,
+        config: &Config,
+        changed: &[&'static str],
+    ) -> Result<(), ApplyError> {
+        if let Some(name) = changed.iter().find(|c| matches!(**c, "port" | "bind")) {
             self.state
                 .listeners
                 .rebind(config)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| ApplyError {
+                    name,
+                    message: e.to_string(),
+                })?;
         }
-        for name in changed {
-            match *name {
+        for &name in changed {
+            let fail = |message: String| ApplyError { name, message };
+            match name {
                 "loglevel" => crate::log::set_level(&config.loglevel),
-                "dir" => std::env::set_current_dir(&config.dir).map_err(|e| e.to_string())?,
+                "dir" => std::env::set_current_dir(&config.dir).map_err(|e| fail(e.to_string()))?,
                 "maxclients" => {
                     let fits = crate::net::raise_fd_limit(config.maxclients);
                     if fits < config.maxclients {
-                        return Err(format!(
+                        return Err(fail(format!(
                             "The operating system is not able to handle the specified number of clients, try with {fits}"
-                        ));
+                        )));
                     }
                 }
                 _ => {}

@@ -72,18 +72,26 @@ pub fn run(args: Vec<String>) -> Result<(), StartupError> {
             args_program()
         ),
     }
-    for name in config.ignored_directives() {
-        log_notice!("Directive '{name}' is accepted but has no effect in kv.");
+    let ignored = config.ignored_directives();
+    if !ignored.is_empty() {
+        log_notice!(
+            "Accepted with no effect in kv (tuning kv does not need): {}",
+            ignored.join(", ")
+        );
     }
+    let mut config = config;
     if !config.dir.is_empty() {
         std::env::set_current_dir(&config.dir).map_err(|source| StartupError::Dir {
             dir: config.dir.clone(),
             source,
         })?;
     }
+    // CONFIG GET dir and CONFIG REWRITE show the absolute working directory.
+    if let Ok(cwd) = std::env::current_dir() {
+        config.dir = cwd.display().to_string();
+    }
     log::set_role(b'M');
     let fits = net::raise_fd_limit(config.maxclients);
-    let mut config = config;
     if fits < config.maxclients {
         log_warning!(
             "You requested maxclients of {} requiring at least {} max file descriptors. Server can't set maximum open files, so maxclients is set to {fits}.",

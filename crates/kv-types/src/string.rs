@@ -92,11 +92,21 @@ impl StrEncoding {
 }
 
 /// A string value: an integer, or bytes inline up to 21 bytes, or on the heap.
+/// Strings modified in place (APPEND, SETRANGE) become `Growable`, which keeps
+/// spare capacity like Redis's sds so repeated appends cost amortised O(1).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Str {
     Int(i64),
-    Inline { len: u8, raw: bool, data: [u8; STR_INLINE] },
-    Heap { data: Box<[u8]>, raw: bool },
+    Inline {
+        len: u8,
+        raw: bool,
+        data: [u8; STR_INLINE],
+    },
+    Heap {
+        data: Box<[u8]>,
+        raw: bool,
+    },
+    Growable(Box<Vec<u8>>),
 }
 
 impl Str {
@@ -144,6 +154,19 @@ impl Str {
             Str::Int(_) => None,
             Str::Inline { len, data, .. } => Some(&data[..*len as usize]),
             Str::Heap { data, .. } => Some(data),
+            Str::Growable(v) => Some(v),
+        }
+    }
+
+    /// The bytes for modification in place, converting to the growable (raw)
+    /// representation first; what Redis does to a string on APPEND/SETRANGE.
+    pub fn make_mut(&mut self) -> &mut Vec<u8> {
+        if !matches!(self, Str::Growable(_)) {
+            *self = Str::Growable(Box::new(self.to_vec()));
+        }
+        match self {
+            Str::Growable(v) => v,
+            _ => unreachable!("converted just above"),
         }
     }
 
@@ -175,7 +198,9 @@ impl Str {
     pub fn encoding(&self) -> StrEncoding {
         match self {
             Str::Int(_) => StrEncoding::Int,
-            Str::Inline { raw: true, .. } | Str::Heap { raw: true, .. } => StrEncoding::Raw,
+            Str::Inline { raw: true, .. } | Str::Heap { raw: true, .. } | Str::Growable(_) => {
+                StrEncoding::Raw
+            }
             other => {
                 if other.len() <= EMBSTR_LIMIT {
                     StrEncoding::Embstr
@@ -190,6 +215,7 @@ impl Str {
     pub fn heap_size(&self) -> usize {
         match self {
             Str::Heap { data, .. } => data.len(),
+            Str::Growable(v) => v.capacity() + std::mem::size_of::<Vec<u8>>(),
             _ => 0,
         }
     }
@@ -213,7 +239,10 @@ pub fn parse_canonical_i64(bytes: &[u8]) -> Option<i64> {
         [b'-', rest @ ..] => (true, rest),
         _ => (false, bytes),
     };
-    if digits.is_empty() || digits.len() > 19 + usize::from(negative) || !(b'1'..=b'9').contains(&digits[0]) {
+    if digits.is_empty()
+        || digits.len() > 19 + usize::from(negative)
+        || !(b'1'..=b'9').contains(&digits[0])
+    {
         return None;
     }
     let mut value: u64 = 0;
@@ -285,8 +314,14 @@ mod tests {
     #[test]
     fn encodings_follow_redis() {
         assert_eq!(Str::new(b"123").encoding(), StrEncoding::Int);
-        assert_eq!(Str::new(b"-9223372036854775808").encoding(), StrEncoding::Int);
-        assert_eq!(Str::new(b"9223372036854775808").encoding(), StrEncoding::Embstr);
+        assert_eq!(
+            Str::new(b"-9223372036854775808").encoding(),
+            StrEncoding::Int
+        );
+        assert_eq!(
+            Str::new(b"9223372036854775808").encoding(),
+            StrEncoding::Embstr
+        );
         assert_eq!(Str::new(b"0123").encoding(), StrEncoding::Embstr);
         assert_eq!(Str::new(b"hello").encoding(), StrEncoding::Embstr);
         assert_eq!(Str::new(&[b'x'; 44]).encoding(), StrEncoding::Embstr);
@@ -295,8 +330,29 @@ mod tests {
     }
 
     #[test]
+    fn in_place_modification_grows_and_reports_raw() {
+        let mut v = Str::new(b"12");
+        v.make_mut().extend_from_slice(b"34");
+        assert_eq!(v.to_vec(), b"1234");
+        assert_eq!(v.encoding(), StrEncoding::Raw);
+        assert_eq!(v.as_i64(), Some(1234));
+        for _ in 0..1000 {
+            v.make_mut().push(b'x');
+        }
+        assert_eq!(v.len(), 1004);
+    }
+
+    #[test]
     fn contents_round_trip() {
-        for s in [&b""[..], b"0", b"-1", b"abc", &[7u8; 21], &[8u8; 22], &[9u8; 100]] {
+        for s in [
+            &b""[..],
+            b"0",
+            b"-1",
+            b"abc",
+            &[7u8; 21],
+            &[8u8; 22],
+            &[9u8; 100],
+        ] {
             let v = Str::new(s);
             assert_eq!(v.to_vec(), s);
             assert_eq!(v.len(), s.len());

@@ -1,5 +1,8 @@
 //! CLIENT and its subcommands (Redis's networking.c clientCommand).
 
+use crate::command::flags::*;
+use crate::command::table::*;
+use crate::command::{Command, Group, acl};
 use std::fmt::Write as _;
 
 use resp_proto::Argv;
@@ -439,3 +442,164 @@ pub fn client_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
     );
     Ok(())
 }
+
+/// CLIENT's subcommands (entries of the command table).
+pub static SUBCOMMANDS: &[Command] = &[
+    Command {
+        name: "client|id",
+        arity: 2,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "5.0.0",
+        summary: "Returns the unique ID of the connection.",
+        handler: Some(client_id_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|info",
+        arity: 2,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.2.0",
+        summary: "Returns information about the connection.",
+        tips: &["nondeterministic_output"],
+        handler: Some(client_info_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|list",
+        arity: -2,
+        flags: CONN_ADMIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "2.4.0",
+        summary: "Lists open connections.",
+        complexity: "O(N) where N is the number of client connections",
+        syntax: "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]",
+        tips: &["nondeterministic_output"],
+        handler: Some(client_list_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|getname",
+        arity: 2,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "2.6.9",
+        summary: "Returns the name of the connection.",
+        handler: Some(client_getname_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|setname",
+        arity: 3,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "2.6.9",
+        summary: "Sets the name of the connection.",
+        syntax: "connection-name",
+        handler: Some(client_setname_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|setinfo",
+        arity: 4,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "7.2.0",
+        summary: "Records the name or version of the client library.",
+        syntax: "LIB-NAME libname|LIB-VER libver",
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: Some(client_setinfo_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|kill",
+        arity: -3,
+        flags: CONN_ADMIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "2.4.0",
+        summary: "Closes connections by address, ID, type or user.",
+        complexity: "O(N) where N is the number of client connections",
+        syntax: "ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]",
+        handler: Some(client_kill_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|pause",
+        arity: -3,
+        flags: CONN_ADMIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "3.0.0",
+        summary: "Holds clients' commands for a while.",
+        syntax: "timeout [WRITE|ALL]",
+        handler: Some(client_pause_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|unpause",
+        arity: 2,
+        flags: CONN_ADMIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.2.0",
+        summary: "Resumes processing of paused clients' commands.",
+        complexity: "O(N) Where N is the number of paused clients",
+        handler: Some(client_unpause_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|reply",
+        arity: 3,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "3.2.0",
+        summary: "Turns replies to this connection on or off, or skips the next one.",
+        syntax: "ON|OFF|SKIP",
+        handler: Some(client_reply_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|no-evict",
+        arity: 3,
+        flags: CONN_ADMIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "7.0.0",
+        summary: "Sets whether this connection may be evicted.",
+        syntax: "ON|OFF",
+        handler: Some(client_no_evict_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|no-touch",
+        arity: 3,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "7.2.0",
+        summary: "Sets whether this connection's commands update keys' access time.",
+        syntax: "ON|OFF",
+        handler: Some(client_no_touch_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|help",
+        arity: 2,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "5.0.0",
+        summary: "Describes the CLIENT subcommands.",
+        handler: Some(client_help_command),
+        ..Command::BASE
+    },
+];

@@ -1,6 +1,8 @@
 //! Connection commands: PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT.
 //! Mirrors the connection parts of Redis's server.c and networking.c.
 
+use crate::command::flags::*;
+use crate::command::{Command, Group, acl};
 use resp_proto::Argv;
 
 use super::{int_arg, is};
@@ -184,3 +186,96 @@ pub fn select_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     ctx.reply.ok();
     Ok(())
 }
+
+/// This family's entries of the command table (see `command::table`).
+pub static COMMANDS: &[Command] = &[
+    Command {
+        name: "ping",
+        arity: -1,
+        flags: FAST,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        summary: "Answers PONG, or echoes the message given.",
+        syntax: "[message]",
+        tips: &["request_policy:all_shards", "response_policy:all_succeeded"],
+        handler: Some(ping_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "echo",
+        arity: 2,
+        flags: LOADING | STALE | FAST,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        summary: "Returns the given string.",
+        syntax: "message",
+        handler: Some(echo_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "quit",
+        arity: -1,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        summary: "Closes the connection once its pending replies are sent.",
+        handler: Some(quit_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "reset",
+        arity: 1,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.2.0",
+        summary: "Returns the connection to the state of a new one.",
+        handler: Some(reset_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "hello",
+        arity: -1,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.0.0",
+        summary: "Chooses the protocol version, optionally authenticating and naming the connection.",
+        syntax: "[protover [AUTH username password] [SETNAME clientname]]",
+        handler: Some(hello_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "auth",
+        arity: -2,
+        flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        summary: "Authenticates the connection.",
+        complexity: "O(N) where N is the number of passwords defined for the user",
+        syntax: "[username] password",
+        handler: Some(auth_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "select",
+        arity: 2,
+        flags: LOADING | STALE | FAST,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        summary: "Changes the selected database of the connection.",
+        syntax: "index",
+        handler: Some(select_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client",
+        arity: -2,
+        group: Group::Connection,
+        since: "2.4.0",
+        summary: "A container for connection commands.",
+        complexity: "Depends on subcommand.",
+        subcommands: super::client::SUBCOMMANDS,
+        ..Command::BASE
+    },
+];

@@ -4,6 +4,9 @@
 //! Times are stored absolute (Unix ms). A new time already in the past deletes
 //! the key at once, as Redis does.
 
+use crate::command::flags::*;
+use crate::command::table::*;
+use crate::command::{Command, Group, Keys, acl};
 use resp_proto::Argv;
 
 use super::is;
@@ -167,3 +170,150 @@ pub fn wait_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     ctx.reply.integer(0);
     Ok(())
 }
+
+/// This family's entries of the command table (see `command::table`).
+pub static COMMANDS: &[Command] = &[
+    Command {
+        name: "expire",
+        arity: -3,
+        flags: WRITE | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RW_UPDATE),
+        group: Group::Generic,
+        since: "1.0.0",
+        summary: "Sets the expiration time of a key in seconds.",
+        complexity: "O(1)",
+        syntax: "key seconds [NX|XX|GT|LT]",
+        handler: Some(expire_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "pexpire",
+        arity: -3,
+        flags: WRITE | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RW_UPDATE),
+        group: Group::Generic,
+        since: "2.6.0",
+        summary: "Sets the expiration time of a key in milliseconds.",
+        complexity: "O(1)",
+        syntax: "key milliseconds [NX|XX|GT|LT]",
+        handler: Some(pexpire_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "expireat",
+        arity: -3,
+        flags: WRITE | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RW_UPDATE),
+        group: Group::Generic,
+        since: "1.2.0",
+        summary: "Sets the expiration time of a key to a Unix timestamp.",
+        complexity: "O(1)",
+        syntax: "key unix-time-seconds [NX|XX|GT|LT]",
+        handler: Some(expireat_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "pexpireat",
+        arity: -3,
+        flags: WRITE | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RW_UPDATE),
+        group: Group::Generic,
+        since: "2.6.0",
+        summary: "Sets the expiration time of a key to a Unix milliseconds timestamp.",
+        complexity: "O(1)",
+        syntax: "key unix-time-milliseconds [NX|XX|GT|LT]",
+        handler: Some(pexpireat_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "ttl",
+        arity: 2,
+        flags: READONLY | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::Generic,
+        since: "1.0.0",
+        summary: "Returns the expiration time in seconds of a key.",
+        complexity: "O(1)",
+        syntax: "key",
+        tips: &["nondeterministic_output"],
+        handler: Some(ttl_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "pttl",
+        arity: 2,
+        flags: READONLY | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::Generic,
+        since: "2.6.0",
+        summary: "Returns the expiration time in milliseconds of a key.",
+        complexity: "O(1)",
+        syntax: "key",
+        tips: &["nondeterministic_output"],
+        handler: Some(pttl_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "expiretime",
+        arity: 2,
+        flags: READONLY | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::Generic,
+        since: "7.0.0",
+        summary: "Returns the expiration time of a key as a Unix timestamp.",
+        complexity: "O(1)",
+        syntax: "key",
+        handler: Some(expiretime_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "pexpiretime",
+        arity: 2,
+        flags: READONLY | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::Generic,
+        since: "7.0.0",
+        summary: "Returns the expiration time of a key as a Unix milliseconds timestamp.",
+        complexity: "O(1)",
+        syntax: "key",
+        handler: Some(pexpiretime_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "persist",
+        arity: 2,
+        flags: WRITE | FAST,
+        acl: acl::KEYSPACE,
+        keys: Keys::one(RW_UPDATE),
+        group: Group::Generic,
+        since: "2.2.0",
+        summary: "Removes the expiration time of a key.",
+        complexity: "O(1)",
+        syntax: "key",
+        handler: Some(persist_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "wait",
+        arity: 3,
+        flags: NOSCRIPT,
+        acl: acl::CONNECTION,
+        keys: Keys::NONE,
+        group: Group::Generic,
+        since: "3.0.0",
+        summary: "Blocks until the writes of the connection reach a number of replicas.",
+        complexity: "O(1)",
+        syntax: "numreplicas timeout",
+        tips: &["request_policy:all_shards", "response_policy:agg_min"],
+        handler: Some(wait_command),
+        ..Command::BASE
+    },
+];

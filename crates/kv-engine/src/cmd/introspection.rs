@@ -1,6 +1,8 @@
 //! COMMAND and its subcommands, generated from the command table
 //! (Redis's server.c commandCommand family).
 
+use crate::command::Group;
+use crate::command::flags::*;
 use resp_proto::Argv;
 
 use super::is;
@@ -303,3 +305,97 @@ pub fn command_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
     );
     Ok(())
 }
+
+/// COMMAND's subcommands (entries of the command table).
+pub static SUBCOMMANDS: &[Command] = &[
+    Command {
+        name: "command|count",
+        arity: 2,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "2.8.13",
+        summary: "Returns the number of commands.",
+        handler: Some(command_count_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "command|info",
+        arity: -2,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "2.8.13",
+        summary: "Returns information about the given commands, or all of them.",
+        complexity: "O(N) where N is the number of commands to look up",
+        syntax: "[command-name [command-name ...]]",
+        tips: &["nondeterministic_output_order"],
+        handler: Some(command_info_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "command|docs",
+        arity: -2,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "7.0.0",
+        summary: "Returns documentation about the given commands, or all of them.",
+        complexity: "O(N) where N is the number of commands to look up",
+        syntax: "[command-name [command-name ...]]",
+        tips: &["nondeterministic_output_order"],
+        handler: Some(command_docs_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "command|list",
+        arity: -2,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "7.0.0",
+        summary: "Returns the names of the commands, optionally filtered.",
+        complexity: "O(N) where N is the total number of Redis commands",
+        syntax: "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]",
+        tips: &["nondeterministic_output_order"],
+        handler: Some(command_list_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "command|getkeys",
+        arity: -4,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "2.8.13",
+        summary: "Extracts the key names from a complete command.",
+        complexity: "O(N) where N is the number of arguments to the command",
+        syntax: "command [arg [arg ...]]",
+        handler: Some(command_getkeys_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "command|getkeysandflags",
+        arity: -4,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "7.0.0",
+        summary: "Extracts the key names and their access flags from a complete command.",
+        complexity: "O(N) where N is the number of arguments to the command",
+        syntax: "command [arg [arg ...]]",
+        handler: Some(command_getkeysandflags_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "command|help",
+        arity: 2,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "5.0.0",
+        summary: "Describes the COMMAND subcommands.",
+        handler: Some(command_help_command),
+        ..Command::BASE
+    },
+];

@@ -1,6 +1,9 @@
 //! Server commands: TIME, CONFIG, DEBUG, SHUTDOWN (Redis's server.c, config.c,
 //! debug.c).
 
+use crate::command::flags::*;
+use crate::command::table::*;
+use crate::command::{Command, Group, acl};
 use resp_proto::Argv;
 
 use super::is;
@@ -31,14 +34,8 @@ pub fn time_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// CONFIG GET parameter [parameter ...]
 pub fn config_get_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let mut pairs: Vec<(String, Vec<u8>)> = Vec::new();
-    for pattern in argv.iter().skip(2) {
-        for (name, value) in ctx.engine.config.get(pattern) {
-            if !pairs.iter().any(|(n, _)| *n == name) {
-                pairs.push((name, value));
-            }
-        }
-    }
+    let patterns: Vec<&[u8]> = argv.iter().skip(2).collect();
+    let pairs = ctx.engine.config.get_many(&patterns);
     ctx.reply.map(pairs.len());
     for (name, value) in &pairs {
         ctx.reply.bulk(name.as_bytes());
@@ -47,10 +44,12 @@ pub fn config_get_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     Ok(())
 }
 
-/// CONFIG SET parameter value [parameter value ...] — all or nothing.
+/// CONFIG SET parameter value [parameter value ...] — all or nothing; the
+/// server applies what it owns (listeners, log level...) and a failure there
+/// rolls every change back.
 pub fn config_set_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if !argv.len().is_multiple_of(2) {
-        return Err(CmdError::WrongArity("config|set".into()));
+        return Err(CmdError::Syntax);
     }
     let pairs: Vec<(&[u8], &[u8])> = (2..argv.len())
         .step_by(2)
@@ -61,19 +60,17 @@ pub fn config_set_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
             )
         })
         .collect();
-    let before = ctx.engine.config.clone();
-    let changed = ctx
-        .engine
+    let opts = kv_config::SetOptions {
+        local_client: ctx.me().peer.is_local,
+        loading: false,
+    };
+    let host = &mut *ctx.host;
+    ctx.engine
         .config
-        .set(&pairs)
+        .set_with(&pairs, opts, &mut |config, changed| {
+            host.apply_config(config, changed)
+        })
         .map_err(|e| CmdError::Raw(e.to_string()))?;
-    if let Err(reason) = ctx.host.apply_config(&ctx.engine.config, &changed) {
-        ctx.engine.config = before;
-        return Err(CmdError::err(format!(
-            "CONFIG SET failed (possibly related to argument '{}') - {reason}",
-            changed.first().copied().unwrap_or("")
-        )));
-    }
     ctx.reply.ok();
     Ok(())
 }
@@ -370,3 +367,139 @@ pub fn shutdown_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         Err(_) => Err(CmdError::err("Errors trying to SHUTDOWN. Check logs.")),
     }
 }
+
+/// This family's entries of the command table (see `command::table`).
+pub static COMMANDS: &[Command] = &[
+    Command {
+        name: "command",
+        arity: -1,
+        flags: LOADING | STALE,
+        acl: acl::CONNECTION,
+        group: Group::Server,
+        since: "2.8.13",
+        summary: "Returns detailed information about all commands.",
+        complexity: "O(N) where N is the total number of Redis commands",
+        handler: Some(super::introspection::command_command),
+        subcommands: super::introspection::SUBCOMMANDS,
+        ..Command::BASE
+    },
+    Command {
+        name: "config",
+        arity: -2,
+        group: Group::Server,
+        since: "2.0.0",
+        summary: "A container for server configuration commands.",
+        complexity: "Depends on subcommand.",
+        subcommands: CONFIG_SUBCOMMANDS,
+        ..Command::BASE
+    },
+    Command {
+        name: "info",
+        arity: -1,
+        flags: LOADING | STALE,
+        acl: acl::DANGEROUS,
+        group: Group::Server,
+        summary: "Returns information and statistics about the server.",
+        syntax: "[section [section ...]]",
+        tips: &[
+            "nondeterministic_output",
+            "request_policy:all_shards",
+            "response_policy:special",
+        ],
+        handler: Some(super::info::info_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "time",
+        arity: 1,
+        flags: LOADING | STALE | FAST,
+        group: Group::Server,
+        since: "2.6.0",
+        summary: "Returns the server time.",
+        tips: &["nondeterministic_output"],
+        handler: Some(time_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "debug",
+        arity: -2,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        group: Group::Server,
+        summary: "A container for debugging commands.",
+        complexity: "Depends on subcommand.",
+        syntax: "subcommand [argument ...]",
+        handler: Some(debug_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "shutdown",
+        arity: -1,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+        group: Group::Server,
+        summary: "Stops the server, optionally saving the data first.",
+        complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+        syntax: "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]",
+        handler: Some(shutdown_command),
+        ..Command::BASE
+    },
+];
+
+static CONFIG_SUBCOMMANDS: &[Command] = &[
+    Command {
+        name: "config|get",
+        arity: -3,
+        flags: CONN_ADMIN,
+        group: Group::Server,
+        since: "2.0.0",
+        summary: "Returns the effective values of configuration parameters.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        syntax: "parameter [parameter ...]",
+        handler: Some(config_get_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "config|set",
+        arity: -4,
+        flags: CONN_ADMIN,
+        group: Group::Server,
+        since: "2.0.0",
+        summary: "Sets configuration parameters at run time, all or none.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        syntax: "parameter value [parameter value ...]",
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: Some(config_set_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "config|resetstat",
+        arity: 2,
+        flags: CONN_ADMIN,
+        group: Group::Server,
+        since: "2.0.0",
+        summary: "Resets the server's statistics.",
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: Some(config_resetstat_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "config|rewrite",
+        arity: 2,
+        flags: CONN_ADMIN,
+        group: Group::Server,
+        since: "2.8.0",
+        summary: "Writes the running configuration back into the configuration file.",
+        tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: Some(config_rewrite_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "config|help",
+        arity: 2,
+        flags: LOADING | STALE,
+        group: Group::Server,
+        since: "5.0.0",
+        summary: "Describes the CONFIG subcommands.",
+        handler: Some(config_help_command),
+        ..Command::BASE
+    },
+];

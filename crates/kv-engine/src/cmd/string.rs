@@ -4,6 +4,9 @@
 //! Expiry arguments are turned into absolute Unix milliseconds at once, with
 //! Redis's validation and error texts (`invalid expire time in '<cmd>' command`).
 
+use crate::command::flags::*;
+use crate::command::table::*;
+use crate::command::{Command, Group, Keys, acl};
 use resp_proto::Argv;
 
 use super::{int_arg, is};
@@ -514,13 +517,17 @@ pub fn incrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     Ok(())
 }
 
-/// The string at `key` for modification in place, or None when missing.
-fn modify_str(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Vec<u8>>, CmdError> {
+/// The length of the string at `key` for an in-place modification: `None` when
+/// missing, WRONGTYPE when not a string.
+fn existing_len(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+) -> Result<Option<(kv_types::dict::Id, usize)>, CmdError> {
     let Some(id) = ctx.lookup_write(key) else {
         return Ok(None);
     };
     match &ctx.db().entry(id).value {
-        Value::Str(s) => Ok(Some(s.to_vec())),
+        Value::Str(s) => Ok(Some((id, s.len()))),
     }
 }
 
@@ -531,34 +538,29 @@ fn check_size(ctx: &Ctx<'_>, len: u64) -> CmdResult {
     Ok(())
 }
 
-/// Writes back a string changed in place: Redis makes such strings `raw`.
-fn store_raw(ctx: &mut Ctx<'_>, key: &[u8], bytes: &[u8]) {
-    let now = ctx.now_ms();
-    let clock = ctx.access_clock();
-    ctx.db()
-        .set(key, Value::Str(Str::bytes(bytes, true)), true, now, clock);
-    ctx.dirty(1);
+/// The bytes of an existing string value, made growable (Redis turns strings
+/// it modifies in place into raw sds strings with spare room).
+fn bytes_mut<'c>(ctx: &'c mut Ctx<'_>, id: kv_types::dict::Id) -> &'c mut Vec<u8> {
+    let Value::Str(s) = &mut ctx.db().entry_mut(id).value;
+    s.make_mut()
 }
 
 /// APPEND key value
 pub fn append_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = argv.get(1).unwrap_or_default();
     let tail = argv.get(2).unwrap_or_default();
-    let new = match modify_str(ctx, key)? {
-        None => {
-            store(ctx, key, tail, Expiry::None);
-            // A fresh key is created like SET would, not as a raw string.
-            ctx.reply.integer(tail.len() as i64);
-            return Ok(());
-        }
-        Some(mut bytes) => {
-            check_size(ctx, (bytes.len() + tail.len()) as u64)?;
-            bytes.extend_from_slice(tail);
-            bytes
-        }
+    let Some((id, len)) = existing_len(ctx, key)? else {
+        // A fresh key is created like SET would, not as a raw string.
+        store(ctx, key, tail, Expiry::None);
+        ctx.reply.integer(tail.len() as i64);
+        return Ok(());
     };
-    store_raw(ctx, key, &new);
-    ctx.reply.integer(new.len() as i64);
+    check_size(ctx, (len + tail.len()) as u64)?;
+    let bytes = bytes_mut(ctx, id);
+    bytes.extend_from_slice(tail);
+    let new_len = bytes.len();
+    ctx.dirty(1);
+    ctx.reply.integer(new_len as i64);
     Ok(())
 }
 
@@ -610,23 +612,30 @@ pub fn setrange_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if offset < 0 {
         return Err(CmdError::err("offset is out of range"));
     }
-    let offset = offset as u64;
-    let current = modify_str(ctx, key)?;
+    let existing = existing_len(ctx, key)?;
     if patch.is_empty() {
         // Nothing to write: report the length, create nothing.
-        let len = current.map_or(0, |v| v.len());
-        ctx.reply.integer(len as i64);
+        ctx.reply.integer(existing.map_or(0, |(_, len)| len) as i64);
         return Ok(());
     }
-    check_size(ctx, offset + patch.len() as u64)?;
-    let mut bytes = current.unwrap_or_default();
+    check_size(ctx, offset as u64 + patch.len() as u64)?;
     let offset = offset as usize;
+    let id = match existing {
+        Some((id, _)) => id,
+        None => {
+            let clock = ctx.access_clock();
+            ctx.db()
+                .insert(key, Value::Str(Str::bytes(b"", true)), clock)
+        }
+    };
+    let bytes = bytes_mut(ctx, id);
     if bytes.len() < offset + patch.len() {
         bytes.resize(offset + patch.len(), 0);
     }
     bytes[offset..offset + patch.len()].copy_from_slice(patch);
-    store_raw(ctx, key, &bytes);
-    ctx.reply.integer(bytes.len() as i64);
+    let new_len = bytes.len();
+    ctx.dirty(1);
+    ctx.reply.integer(new_len as i64);
     Ok(())
 }
 
@@ -758,3 +767,314 @@ fn read_lcs_operand(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Vec<u8>, CmdError> 
         Err(e) => Err(e),
     }
 }
+
+/// This family's entries of the command table (see `command::table`).
+pub static COMMANDS: &[Command] = &[
+    Command {
+        name: "get",
+        arity: 2,
+        flags: READONLY | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::String,
+        summary: "Returns the string value of a key.",
+        syntax: "key",
+        handler: Some(get_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "set",
+        arity: -3,
+        flags: WRITE | DENYOOM,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE_VARIABLE),
+        group: Group::String,
+        summary: "Sets the string value of a key, optionally only if it exists or not, returning the old value.",
+        syntax: "key value [NX|XX] [GET]",
+        handler: Some(set_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "mget",
+        arity: -2,
+        flags: READONLY | FAST,
+        acl: acl::STRING,
+        keys: Keys::range(1, -1, 1, RO_ACCESS),
+        group: Group::String,
+        summary: "Returns the string values of one or more keys.",
+        complexity: "O(N) where N is the number of keys to retrieve.",
+        syntax: "key [key ...]",
+        tips: &["request_policy:multi_shard"],
+        handler: Some(mget_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "mset",
+        arity: -3,
+        flags: WRITE | DENYOOM,
+        acl: acl::STRING,
+        keys: Keys::range(1, -1, 2, OW_UPDATE),
+        group: Group::String,
+        since: "1.0.1",
+        summary: "Sets the string values of one or more keys.",
+        complexity: "O(N) where N is the number of keys to set.",
+        syntax: "key value [key value ...]",
+        tips: &[
+            "request_policy:multi_shard",
+            "response_policy:all_succeeded",
+        ],
+        handler: Some(mset_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "incr",
+        arity: 2,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE),
+        group: Group::String,
+        summary: "Increments the integer value of a key by one; a missing key counts as 0.",
+        syntax: "key",
+        handler: Some(incr_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "setnx",
+        arity: 3,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(&["OW", "insert"]),
+        group: Group::String,
+        since: "1.0.0",
+        summary: "Sets the string value of a key only when the key does not exist.",
+        complexity: "O(1)",
+        syntax: "key value",
+        handler: Some(setnx_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "setex",
+        arity: 4,
+        flags: WRITE | DENYOOM,
+        acl: acl::STRING,
+        keys: Keys::one(OW_UPDATE),
+        group: Group::String,
+        since: "2.0.0",
+        summary: "Sets the string value and expiration time of a key, in seconds.",
+        complexity: "O(1)",
+        syntax: "key seconds value",
+        handler: Some(setex_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "psetex",
+        arity: 4,
+        flags: WRITE | DENYOOM,
+        acl: acl::STRING,
+        keys: Keys::one(OW_UPDATE),
+        group: Group::String,
+        since: "2.6.0",
+        summary: "Sets the string value and expiration time of a key, in milliseconds.",
+        complexity: "O(1)",
+        syntax: "key milliseconds value",
+        handler: Some(psetex_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "getex",
+        arity: -2,
+        flags: WRITE | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE),
+        group: Group::String,
+        since: "6.2.0",
+        summary: "Returns the string value of a key after setting or removing its expiration.",
+        complexity: "O(1)",
+        syntax: "key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]",
+        handler: Some(getex_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "getdel",
+        arity: 2,
+        flags: WRITE | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(&["RW", "access", "delete"]),
+        group: Group::String,
+        since: "6.2.0",
+        summary: "Returns the string value of a key and deletes the key.",
+        complexity: "O(1)",
+        syntax: "key",
+        handler: Some(getdel_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "getset",
+        arity: 3,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE),
+        group: Group::String,
+        since: "1.0.0",
+        summary: "Returns the previous string value of a key after setting it to a new value.",
+        complexity: "O(1)",
+        syntax: "key value",
+        handler: Some(getset_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "msetnx",
+        arity: -3,
+        flags: WRITE | DENYOOM,
+        acl: acl::STRING,
+        keys: Keys::range(1, -1, 2, &["OW", "insert"]),
+        group: Group::String,
+        since: "1.0.1",
+        summary: "Sets the string values of one or more keys, only when none of the keys exist.",
+        complexity: "O(N) where N is the number of keys to set.",
+        syntax: "key value [key value ...]",
+        tips: &["request_policy:multi_shard", "response_policy:agg_min"],
+        handler: Some(msetnx_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "decr",
+        arity: 2,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE),
+        group: Group::String,
+        since: "1.0.0",
+        summary: "Decrements the integer value of a key by one; a missing key counts as 0.",
+        complexity: "O(1)",
+        syntax: "key",
+        handler: Some(decr_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "incrby",
+        arity: 3,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE),
+        group: Group::String,
+        since: "1.0.0",
+        summary: "Increments the integer value of a key by a number; a missing key counts as 0.",
+        complexity: "O(1)",
+        syntax: "key increment",
+        handler: Some(incrby_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "decrby",
+        arity: 3,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE),
+        group: Group::String,
+        since: "1.0.0",
+        summary: "Decrements a number from the integer value of a key; a missing key counts as 0.",
+        complexity: "O(1)",
+        syntax: "key decrement",
+        handler: Some(decrby_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "incrbyfloat",
+        arity: 3,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RW_ACCESS_UPDATE),
+        group: Group::String,
+        since: "2.6.0",
+        summary: "Increments the floating point value of a key by a number; a missing key counts as 0.",
+        complexity: "O(1)",
+        syntax: "key increment",
+        handler: Some(incrbyfloat_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "append",
+        arity: 3,
+        flags: WRITE | DENYOOM | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(&["RW", "insert"]),
+        group: Group::String,
+        since: "2.0.0",
+        summary: "Appends a string to the value of a key, creating the key if needed.",
+        complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
+        syntax: "key value",
+        handler: Some(append_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "strlen",
+        arity: 2,
+        flags: READONLY | FAST,
+        acl: acl::STRING,
+        keys: Keys::one(RO),
+        group: Group::String,
+        since: "2.2.0",
+        summary: "Returns the length of a string value.",
+        complexity: "O(1)",
+        syntax: "key",
+        handler: Some(strlen_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "getrange",
+        arity: 4,
+        flags: READONLY,
+        acl: acl::STRING,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::String,
+        since: "2.4.0",
+        summary: "Returns a substring of the string stored at a key.",
+        complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        syntax: "key start end",
+        handler: Some(getrange_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "substr",
+        arity: 4,
+        flags: READONLY,
+        acl: acl::STRING,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::String,
+        since: "1.0.0",
+        summary: "Returns a substring of a string value (an old name of GETRANGE).",
+        complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        syntax: "key start end",
+        handler: Some(getrange_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "setrange",
+        arity: 4,
+        flags: WRITE | DENYOOM,
+        acl: acl::STRING,
+        keys: Keys::one(&["RW", "update"]),
+        group: Group::String,
+        since: "2.2.0",
+        summary: "Overwrites part of a string value from an offset, creating the key if needed.",
+        complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
+        syntax: "key offset value",
+        handler: Some(setrange_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "lcs",
+        arity: -3,
+        flags: READONLY,
+        acl: acl::STRING,
+        keys: Keys::range(1, 2, 1, RO_ACCESS),
+        group: Group::String,
+        since: "7.0.0",
+        summary: "Finds the longest common substring of two strings.",
+        complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+        syntax: "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
+        handler: Some(lcs_command),
+        ..Command::BASE
+    },
+];

@@ -348,7 +348,7 @@ impl Index {
             subs: HashMap::new(),
             all: Vec::new(),
         };
-        for cmd in table::COMMANDS {
+        for cmd in table::FAMILIES.iter().flat_map(|f| f.iter()) {
             let id = CommandIndex(index.all.len() as u16);
             index.all.push(cmd);
             index.top.insert(cmd.name.as_bytes(), (cmd, id));
@@ -382,7 +382,7 @@ impl Index {
 
     /// Top-level commands in table order.
     pub fn top_level(&self) -> impl Iterator<Item = &'static Command> {
-        table::COMMANDS.iter()
+        table::FAMILIES.iter().flat_map(|f| f.iter())
     }
 }
 

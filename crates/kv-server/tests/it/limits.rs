@@ -115,7 +115,8 @@ fn a_client_that_never_reads_does_not_stall_others() {
 
 #[test]
 fn output_buffer_hard_limit_closes_a_slow_reader() {
-    let server = TestServer::start(&["--client-output-buffer-limit", "normal", "4mb", "0", "0"]);
+    // One quoted argument, split into the class's fields as redis-server does.
+    let server = TestServer::start(&["--client-output-buffer-limit", "normal 4mb 0 0"]);
     let mut setup = server.raw();
     setup.call(&["SET", "big", &"x".repeat(1 << 20)]);
     let mut hog = Raw::connect(server.port);

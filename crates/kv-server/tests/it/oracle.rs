@@ -62,6 +62,17 @@ const SCRIPT: &[&[&str]] = &[
     &["CONFIG", "SET", "hz", "abc"],
     &["CONFIG", "SET", "timeout", "0", "timeout", "1"],
     &["CONFIG", "SET", "timeout", "0"],
+    &["CONFIG", "SET", "timeout", "0", "hz"],
+    &["CONFIG", "GET", "MAXCLIENTS", "maxclients"],
+    &["CONFIG", "SET", "port", "abc"],
+    &[
+        "CONFIG",
+        "SET",
+        "maxclients",
+        "10000",
+        "MAXCLIENTS",
+        "10000",
+    ],
     &["CONFIG", "REWRITE"],
     &["CONFIG", "NOSUCH"],
     &[

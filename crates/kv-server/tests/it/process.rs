@@ -8,6 +8,13 @@ use crate::harness::TestServer;
 #[test]
 fn logs_like_redis_server() {
     let server = TestServer::start(&[]);
+    // The port accepts connections a moment before the "Ready" line is logged.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !server.log().contains("Ready to accept connections")
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let log = server.log();
     let pid = server.child.id();
     assert!(log.contains(&format!("{pid}:M ")), "{log}");
