@@ -552,6 +552,16 @@ fn prepare(opts: &BenchOpts) -> Result<Tools> {
     })
 }
 
+/// Makes sure Debian's redis-server and redis-tools are installed (the tests
+/// compare kv's replies with the real server's, and the bench runs both),
+/// installing them when missing.
+pub fn ensure_redis_installed() -> Result<()> {
+    if find_in_path("redis-server").is_some() && find_in_path("redis-benchmark").is_some() {
+        return Ok(());
+    }
+    install_redis()
+}
+
 /// `apt-get update && apt-get install -y redis-server redis-tools`, as root.
 fn install_redis() -> Result<()> {
     eprintln!(

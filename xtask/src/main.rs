@@ -27,6 +27,9 @@ usage: cargo xtask <command> [flags]
 
 commands:
   bench    kv-server vs redis-server: redis-benchmark throughput and memory per key
+  test     the README's test command: installs redis-server if missing (the
+           reference the end-to-end tests compare against), then runs every
+           test of every crate (`cargo test --workspace [ARGS]`)
   tidy     house-rules check (crate edges, module docs, no clock/I/O in pure crates)
   ci       fmt --check, clippy -D warnings, tidy, test, bench --quick --memory none
   help     this text; `cargo xtask bench --help`, `cargo xtask ci --help` for flags
@@ -44,6 +47,20 @@ fn main() {
     std::process::exit(code);
 }
 
+/// `cargo xtask test [ARGS]`: the README's test command.
+pub fn test(args: &[String]) -> Result<i32> {
+    if let Err(err) = bench::ensure_redis_installed() {
+        // The oracle tests skip themselves without redis-server; say so loudly.
+        eprintln!(
+            "xtask: warning: could not install redis-server ({err:#}); the comparisons with Redis will be skipped"
+        );
+    }
+    let mut cmd = cargo();
+    cmd.args(["test", "--workspace"]).args(args);
+    let status = cmd.status()?;
+    Ok(status.code().unwrap_or(1))
+}
+
 /// Runs one subcommand; `Ok(code)` is the process exit code.
 fn run(args: &[String]) -> Result<i32> {
     let Some((cmd, rest)) = args.split_first() else {
@@ -57,6 +74,7 @@ fn run(args: &[String]) -> Result<i32> {
             };
             bench::run(&opts)
         }
+        "test" => test(rest),
         "tidy" => {
             if let Some(arg) = rest.first() {
                 bail!("tidy takes no arguments (got {arg:?})");
