@@ -8,4 +8,6 @@ pub mod list;
 pub mod listpack;
 pub mod score;
 pub mod set;
+pub mod skiplist;
 pub mod string;
+pub mod zset;
