@@ -14,16 +14,23 @@
 //!   [`Db::lookup`], which deletes it first (lazy expiry).
 
 use kv_types::dict::{Dict, Id, Keyed};
+use kv_types::hash::Hash;
+use kv_types::list::List;
+use kv_types::set::Set;
 use kv_types::string::{Bytes, Str};
 
 use crate::random::Rng;
 
 const NO_SLOT: u32 = u32::MAX;
 
-/// A value of any type.
-#[derive(Debug, Clone, PartialEq)]
+/// A value of any type. Collections are boxed so that every entry stays small
+/// whatever its type.
+#[derive(Debug, Clone)]
 pub enum Value {
     Str(Str),
+    List(Box<List>),
+    Hash(Box<Hash>),
+    Set(Box<Set>),
 }
 
 impl Value {
@@ -31,6 +38,9 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -38,6 +48,9 @@ impl Value {
     pub fn encoding(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding().name(),
+            Value::List(l) => l.encoding_name(),
+            Value::Hash(h) => h.encoding_name(),
+            Value::Set(s) => s.encoding_name(),
         }
     }
 
@@ -45,7 +58,74 @@ impl Value {
     pub fn heap_size(&self) -> usize {
         match self {
             Value::Str(s) => s.heap_size(),
+            Value::List(l) => l.mem_usage(),
+            Value::Hash(h) => h.mem_usage(),
+            Value::Set(s) => s.mem_usage(),
         }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&Str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A value type commands can ask for by type: its place in [`Value`].
+pub trait Typed: Sized {
+    fn of(value: &Value) -> Option<&Self>;
+    fn of_mut(value: &mut Value) -> Option<&mut Self>;
+    fn into_value(self) -> Value;
+    /// Whether the collection is empty (such keys are deleted, as in Redis).
+    fn is_empty_value(&self) -> bool;
+}
+
+macro_rules! typed_collection {
+    ($ty:ty, $variant:ident) => {
+        impl Typed for $ty {
+            fn of(value: &Value) -> Option<&Self> {
+                match value {
+                    Value::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
+            fn of_mut(value: &mut Value) -> Option<&mut Self> {
+                match value {
+                    Value::$variant(v) => Some(v),
+                    _ => None,
+                }
+            }
+            fn into_value(self) -> Value {
+                Value::$variant(Box::new(self))
+            }
+            fn is_empty_value(&self) -> bool {
+                self.is_empty()
+            }
+        }
+    };
+}
+
+typed_collection!(List, List);
+typed_collection!(Hash, Hash);
+typed_collection!(Set, Set);
+
+impl Typed for Str {
+    fn of(value: &Value) -> Option<&Self> {
+        value.as_str()
+    }
+    fn of_mut(value: &mut Value) -> Option<&mut Self> {
+        match value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn into_value(self) -> Value {
+        Value::Str(self)
+    }
+    fn is_empty_value(&self) -> bool {
+        false
     }
 }
 

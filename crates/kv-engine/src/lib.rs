@@ -16,6 +16,7 @@
 //!   repeat them.
 //! - Crate edges: depends on resp-proto, kv-types and kv-config only.
 
+pub mod blocking;
 pub mod client;
 pub mod cmd;
 pub mod command;
@@ -134,6 +135,9 @@ pub enum Outcome {
     /// Not run because clients are paused: keep the request and retry it after
     /// [`Engine::pause_until`].
     Paused,
+    /// The command parked the client (BLPOP...): it was consumed, but read no
+    /// more of this client's input until [`Engine::take_released`] lists it.
+    Blocked,
 }
 
 pub struct Engine {
@@ -153,6 +157,7 @@ pub struct Engine {
     pub expire_stats: cron::ExpireStats,
     pub(crate) pause: Pause,
     pub(crate) rng: random::Rng,
+    pub(crate) blocking: blocking::Blocking,
     pending_writes: Vec<ClientId>,
     closing: Vec<ClientId>,
     pub(crate) shutdown_requested: bool,
@@ -165,9 +170,27 @@ pub struct Ctx<'a> {
     pub client: ClientId,
     pub reply: Reply<'a>,
     pub host: &'a mut dyn Host,
+    /// Set by a blocking command that found nothing: park on these keys until
+    /// this deadline (Unix ms, 0 forever) instead of replying.
+    block: Option<(Vec<Box<[u8]>>, u64)>,
+    /// This run is a parked client's retry after one of its keys got data.
+    retry: bool,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// Parks the calling client on `keys` until `deadline_ms` (Unix ms, 0:
+    /// forever), instead of replying. The body must not write a reply after
+    /// calling this.
+    pub fn block_on(&mut self, keys: Vec<Box<[u8]>>, deadline_ms: u64) {
+        self.block = Some((keys, deadline_ms));
+    }
+
+    /// Whether this run retries a parked client's command after one of its
+    /// keys received data. Retries treat keys of the wrong type as empty.
+    pub fn is_retry(&self) -> bool {
+        self.retry
+    }
+
     /// The calling client. It exists for the whole call (the dispatcher checked).
     pub fn me(&self) -> &Client {
         self.engine
@@ -239,6 +262,82 @@ impl Ctx<'_> {
     pub fn dirty(&mut self, changes: u64) {
         self.engine.dirty += changes;
     }
+
+    /// The value at `key` as a `T` for reading, with the reply writer borrowed
+    /// alongside: `Ok(None)` when the key is missing, WRONGTYPE when it holds
+    /// another type. Counts a keyspace hit or miss.
+    pub fn read_typed<T: db::Typed>(
+        &mut self,
+        key: &[u8],
+    ) -> Result<Option<(&T, &mut Reply<'a>)>, CmdError> {
+        let Some(id) = self.lookup_read(key) else {
+            return Ok(None);
+        };
+        let index = self.db_index();
+        let value = &self.engine.dbs[index].entry(id).value;
+        let typed = T::of(value).ok_or(CmdError::WrongType)?;
+        Ok(Some((typed, &mut self.reply)))
+    }
+
+    /// The value at `key` as a `T` for modification (see [`Ctx::read_typed`]).
+    pub fn write_typed<T: db::Typed>(
+        &mut self,
+        key: &[u8],
+    ) -> Result<Option<(&mut T, &mut Reply<'a>)>, CmdError> {
+        let Some(id) = self.lookup_write(key) else {
+            return Ok(None);
+        };
+        let index = self.db_index();
+        let value = &mut self.engine.dbs[index].entry_mut(id).value;
+        let typed = T::of_mut(value).ok_or(CmdError::WrongType)?;
+        Ok(Some((typed, &mut self.reply)))
+    }
+
+    /// The `T` at `key`, created with `make` when the key is missing.
+    pub fn write_or_create<T: db::Typed>(
+        &mut self,
+        key: &[u8],
+        make: impl FnOnce() -> T,
+    ) -> Result<(&mut T, &mut Reply<'a>), CmdError> {
+        let id = match self.lookup_write(key) {
+            Some(id) => id,
+            None => {
+                let clock = self.access_clock();
+                self.db().insert(key, make().into_value(), clock)
+            }
+        };
+        let index = self.db_index();
+        let value = &mut self.engine.dbs[index].entry_mut(id).value;
+        let typed = T::of_mut(value).ok_or(CmdError::WrongType)?;
+        Ok((typed, &mut self.reply))
+    }
+
+    /// Deletes `key` if it holds an empty collection (Redis never keeps empty
+    /// collections); true if it did.
+    pub fn delete_if_empty(&mut self, key: &[u8]) -> bool {
+        let now = self.engine.now_ms;
+        let db = self.db();
+        let Some(id) = db.lookup(key, now) else {
+            return false;
+        };
+        let empty = match &db.entry(id).value {
+            db::Value::Str(_) => false,
+            db::Value::List(l) => l.is_empty(),
+            db::Value::Hash(h) => h.is_empty(),
+            db::Value::Set(s) => s.is_empty(),
+        };
+        if empty {
+            db.remove_id(id);
+        }
+        empty
+    }
+
+    /// Notes that `key` received elements, so clients blocked on it (BLPOP,
+    /// BZPOPMIN...) are served once the current command finishes.
+    pub fn signal_key_ready(&mut self, key: &[u8]) {
+        let db = self.db_index();
+        self.engine.signal_key_ready(db, key);
+    }
 }
 
 impl Engine {
@@ -258,6 +357,7 @@ impl Engine {
             config,
             pause: Pause::default(),
             rng: random::Rng::new(facts.seed),
+            blocking: blocking::Blocking::default(),
             facts,
             pending_writes: Vec::new(),
             closing: Vec::new(),
@@ -290,6 +390,10 @@ impl Engine {
     }
 
     pub fn remove_client(&mut self, id: ClientId) -> Option<Client> {
+        if self.blocking.unpark(id).is_some() {
+            // Nobody resumes a closed client: drop it from the released list.
+            self.blocking.forget_released(id);
+        }
         self.clients.remove(id)
     }
 
@@ -319,6 +423,35 @@ impl Engine {
             c.pending_write = true;
             self.pending_writes.push(id);
         }
+    }
+
+    /// Thresholds for small hash encodings, from the config.
+    pub fn hash_limits(&self) -> kv_types::hash::HashLimits {
+        kv_types::hash::HashLimits {
+            max_listpack_entries: self.config.hash_max_listpack_entries as usize,
+            max_listpack_value: self.config.hash_max_listpack_value as usize,
+        }
+    }
+
+    /// Thresholds for small set encodings, from the config.
+    pub fn set_limits(&self) -> kv_types::set::SetLimits {
+        kv_types::set::SetLimits {
+            max_intset_entries: self.config.set_max_intset_entries as usize,
+        }
+    }
+
+    /// List node sizing, from the config.
+    pub fn list_limits(&self) -> kv_types::list::ListLimits {
+        kv_types::list::ListLimits {
+            fill: self.config.list_max_listpack_size as i32,
+            compress_depth: self.config.list_compress_depth as u32,
+        }
+    }
+
+    /// Records that a key received elements (see [`Ctx::signal_key_ready`]).
+    /// Only keys some client is blocked on are recorded.
+    pub fn signal_key_ready(&mut self, db: usize, key: &[u8]) {
+        self.blocking.signal(db, key);
     }
 
     /// A fresh 40-hex-digit replication ID (DEBUG CHANGE-REPL-ID).
@@ -458,7 +591,13 @@ impl Engine {
             return Outcome::Paused;
         }
 
-        self.call(client, cmd, id, argv, host);
+        let parked = self.call(client, cmd, id, argv, host, false);
+        if self.blocking.has_ready() {
+            self.serve_ready_keys(host);
+        }
+        if parked {
+            return Outcome::Blocked;
+        }
         self.outcome(client)
     }
 
@@ -467,6 +606,8 @@ impl Engine {
         !self.pause.writes_only || cmd.has(flags::WRITE) || cmd.has(flags::MAY_REPLICATE)
     }
 
+    /// Runs a command body for `client`; returns whether the body parked the
+    /// client. `retry` marks a parked client's command being run again.
     fn call(
         &mut self,
         client: ClientId,
@@ -474,7 +615,8 @@ impl Engine {
         id: CommandIndex,
         argv: Argv<'_>,
         host: &mut dyn Host,
-    ) {
+        retry: bool,
+    ) -> bool {
         let handler = cmd.handler.expect("non-container commands have a handler");
         let me = self.clients.get_mut(client).expect("caller checked");
         me.last_cmd = cmd.name;
@@ -488,14 +630,17 @@ impl Engine {
         let start_len = out.len();
         let started = host.monotonic_us();
 
-        let result = {
+        let (result, block) = {
             let mut ctx = Ctx {
                 engine: self,
                 client,
                 reply: Reply::new(&mut out, resp3),
                 host,
+                block: None,
+                retry,
             };
-            handler(&mut ctx, argv)
+            let result = handler(&mut ctx, argv);
+            (result, ctx.block)
         };
         let failed = match result {
             Ok(()) => false,
@@ -508,13 +653,41 @@ impl Engine {
         };
         let elapsed = host.monotonic_us().saturating_sub(started);
 
-        self.stats.total_commands_processed += 1;
-        let stats = &mut self.call_stats[id.0 as usize];
-        stats.calls += 1;
-        stats.usec += elapsed;
-        if failed {
-            stats.failed += 1;
+        // A retry that still finds nothing is not a new call.
+        if !(retry && block.is_some()) {
+            self.stats.total_commands_processed += 1;
+            let stats = &mut self.call_stats[id.0 as usize];
+            stats.calls += 1;
+            stats.usec += elapsed;
+            if failed {
+                stats.failed += 1;
+            }
         }
+
+        let parked = match block {
+            Some((keys, deadline_ms)) if !failed => {
+                if !retry {
+                    let db = self.clients.get(client).map_or(0, |c| c.db);
+                    self.blocking.park(
+                        client,
+                        blocking::Parked {
+                            db,
+                            keys,
+                            deadline_ms,
+                            argv: argv.to_owned_argv(),
+                            command: id,
+                        },
+                    );
+                }
+                true
+            }
+            _ => {
+                if retry {
+                    self.blocking.unpark(client);
+                }
+                false
+            }
+        };
 
         // The client may have been removed by its own command (CLIENT KILL SKIPME no).
         if let Some(me) = self.clients.get_mut(client) {
@@ -531,6 +704,97 @@ impl Engine {
             }
             self.mark_pending_write(client);
         }
+        parked
+    }
+
+    /// Serves clients parked on keys that received data, in the order they
+    /// blocked, until no ready key is left (serving one may make others ready,
+    /// e.g. BLMOVE pushing into a key another client waits on).
+    fn serve_ready_keys(&mut self, host: &mut dyn Host) {
+        while self.blocking.has_ready() {
+            for (db, key) in self.blocking.take_ready() {
+                for client in self.blocking.waiters(db, &key) {
+                    let Some(parked) = self.blocking.parked(client) else {
+                        continue;
+                    };
+                    let argv = parked.argv.clone();
+                    let id = parked.command;
+                    let cmd = command::index().all[id.0 as usize];
+                    // The retry runs in the database the client blocked in.
+                    let saved_db = self.clients.get(client).map(|c| c.db);
+                    if let Some(c) = self.clients.get_mut(client) {
+                        c.db = db;
+                    }
+                    self.call(client, cmd, id, argv.as_argv(), host, true);
+                    if let (Some(c), Some(saved)) = (self.clients.get_mut(client), saved_db) {
+                        c.db = saved;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Unparks `client` with the reply Redis gives when a blocking command times
+    /// out (a null array) or is unblocked with an error.
+    pub(crate) fn unblock_with(&mut self, client: ClientId, reason: blocking::UnblockReason) {
+        if self.blocking.unpark(client).is_none() {
+            return;
+        }
+        if let Some(c) = self.clients.get_mut(client) {
+            match reason {
+                blocking::UnblockReason::Timeout => {
+                    if c.resp3 {
+                        resp_proto::write::null(&mut c.out);
+                    } else {
+                        resp_proto::write::null_array(&mut c.out);
+                    }
+                }
+                blocking::UnblockReason::Error => {
+                    resp_proto::write::error(
+                        &mut c.out,
+                        b"UNBLOCKED client unblocked via CLIENT UNBLOCK",
+                    );
+                }
+            }
+        }
+        if reason == blocking::UnblockReason::Error {
+            self.count_error("UNBLOCKED");
+        }
+        self.mark_pending_write(client);
+    }
+
+    /// Times out parked clients whose deadline has passed; the server calls
+    /// this every loop turn.
+    pub fn expire_blocked(&mut self) {
+        let next = self.blocking.next_deadline();
+        if next == 0 || next > self.now_ms {
+            return;
+        }
+        for client in self.blocking.expired(self.now_ms) {
+            self.unblock_with(client, blocking::UnblockReason::Timeout);
+        }
+    }
+
+    /// The earliest deadline of a parked client (Unix ms; 0: none), so the
+    /// server wakes up in time.
+    pub fn next_block_deadline(&self) -> u64 {
+        self.blocking.next_deadline()
+    }
+
+    /// Clients that stopped waiting since the last call: the server resumes
+    /// reading their input.
+    pub fn take_released(&mut self, into: &mut Vec<ClientId>) {
+        self.blocking.take_released(into);
+    }
+
+    /// Whether some client was released and not yet resumed by the server.
+    pub fn has_released(&self) -> bool {
+        self.blocking.has_released()
+    }
+
+    /// Number of parked clients (INFO blocked_clients).
+    pub fn blocked_clients(&self) -> usize {
+        self.blocking.len()
     }
 
     fn reject(&mut self, client: ClientId, id: Option<CommandIndex>, err: CmdError) {

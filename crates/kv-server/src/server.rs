@@ -102,8 +102,11 @@ impl Server {
             if let until @ 1.. = self.engine.pause_until() {
                 timeout_ms = timeout_ms.min(until.saturating_sub(now_ms) + 1);
             }
-            if !self.read_again.is_empty() {
+            if !self.read_again.is_empty() || self.engine.has_released() {
                 timeout_ms = 0;
+            }
+            if let deadline @ 1.. = self.engine.next_block_deadline() {
+                timeout_ms = timeout_ms.min(deadline.saturating_sub(now_ms));
             }
             match self
                 .poll
@@ -144,6 +147,8 @@ impl Server {
                 }
             }
             self.resume_paused();
+            self.engine.expire_blocked();
+            self.resume_released();
             self.flush_pending();
             self.close_killed();
 
@@ -351,6 +356,13 @@ impl Server {
                             self.paused.push(id);
                             return false;
                         }
+                        Outcome::Blocked => {
+                            // The command is consumed; the rest of the pipeline
+                            // waits until the engine releases the client.
+                            conn.rstart += consumed;
+                            conn.paused = true;
+                            return false;
+                        }
                     }
                     if self.engine.shutdown_requested() {
                         return false;
@@ -383,6 +395,23 @@ impl Server {
             }
         }
         self.paused = paused;
+    }
+
+    /// Resumes clients whose blocking command finished (served, timed out or
+    /// unblocked): their pipelined requests run now.
+    fn resume_released(&mut self) {
+        let mut released = std::mem::take(&mut self.scratch);
+        self.engine.take_released(&mut released);
+        for &id in &released {
+            if let Some(conn) = self.conns.get_mut(id.0 as usize).and_then(Option::as_mut) {
+                conn.paused = false;
+                if self.process_input(id) {
+                    self.handle_readable(id);
+                }
+            }
+        }
+        released.clear();
+        self.scratch = released;
     }
 
     fn flush_pending(&mut self) {

@@ -141,6 +141,9 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
         ClientKind::PubSub => flags.push('P'),
         ClientKind::Normal => {}
     }
+    if engine.blocking.is_parked(c_slot(engine, c)) {
+        flags.push('b');
+    }
     if c.close_after_reply {
         flags.push('c');
     }
@@ -206,6 +209,14 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
         lib_name,
         lib_ver,
     );
+}
+
+/// The slot of a client found by reference (CLIENT LIST walks clients by id).
+fn c_slot(engine: &Engine, c: &Client) -> ClientId {
+    engine
+        .clients
+        .find_by_id(c.id)
+        .unwrap_or(ClientId(u32::MAX))
 }
 
 /// CLIENT KILL ip:port | CLIENT KILL <filter value> ... where filters are
@@ -405,6 +416,32 @@ pub fn client_no_touch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     Ok(())
 }
 
+/// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+pub fn client_unblock_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let id = super::int_arg(argv.get(2).unwrap_or_default())?;
+    let reason = match argv.get(3) {
+        None => crate::blocking::UnblockReason::Timeout,
+        Some(m) if is(m, "timeout") => crate::blocking::UnblockReason::Timeout,
+        Some(m) if is(m, "error") => crate::blocking::UnblockReason::Error,
+        Some(_) => {
+            return Err(CmdError::err(
+                "CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ));
+        }
+    };
+    let target = u64::try_from(id)
+        .ok()
+        .and_then(|id| ctx.engine.clients.find_by_id(id));
+    match target {
+        Some(slot) if ctx.engine.blocking.is_parked(slot) => {
+            ctx.engine.unblock_with(slot, reason);
+            ctx.reply.integer(1);
+        }
+        _ => ctx.reply.integer(0),
+    }
+    Ok(())
+}
+
 /// CLIENT HELP
 pub fn client_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
     super::server::reply_help(
@@ -436,6 +473,8 @@ pub fn client_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
             "    Turn replies to this connection on or off, or skip the next one.",
             "NO-EVICT <ON|OFF>",
             "    Exempt this connection from client eviction.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock a client blocked in a blocking command, with a timeout reply or an error.",
             "NO-TOUCH <ON|OFF>",
             "    Do not update keys' access time for this connection's commands.",
         ],
@@ -445,6 +484,19 @@ pub fn client_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// CLIENT's subcommands (entries of the command table).
 pub static SUBCOMMANDS: &[Command] = &[
+    Command {
+        name: "client|unblock",
+        arity: -3,
+        flags: CONN_ADMIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "5.0.0",
+        summary: "Unblocks a client blocked by a blocking command from another connection.",
+        complexity: "O(log N) where N is the number of client connections",
+        syntax: "client-id [TIMEOUT|ERROR]",
+        handler: Some(client_unblock_command),
+        ..Command::BASE
+    },
     Command {
         name: "client|id",
         arity: 2,

@@ -127,7 +127,7 @@ fn write_section(ctx: &mut Ctx<'_>, name: &str, out: &mut String) {
                 "{}",
                 engine.stats.client_recent_max_output_buffer
             );
-            field!(out, "blocked_clients", "0");
+            field!(out, "blocked_clients", "{}", engine.blocked_clients());
             field!(out, "tracking_clients", "0");
             field!(out, "clients_in_timeout_table", "0");
         }

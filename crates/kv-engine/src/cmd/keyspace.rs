@@ -94,6 +94,7 @@ fn rename_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, nx: bool) -> CmdResult {
     if let Some(at) = expire {
         db.set_expire(new_id, at);
     }
+    ctx.signal_key_ready(to);
     ctx.dirty(1);
     if nx {
         ctx.reply.integer(1);
@@ -164,6 +165,7 @@ pub fn copy_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if let Some(at) = expire {
         target.set_expire(new_id, at);
     }
+    ctx.engine.signal_key_ready(dst_db, dst);
     ctx.dirty(1);
     ctx.reply.integer(1);
     Ok(())
@@ -194,6 +196,7 @@ pub fn move_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if let Some(at) = expire {
         target.set_expire(new_id, at);
     }
+    ctx.engine.signal_key_ready(dst_db, key);
     ctx.dirty(1);
     ctx.reply.integer(1);
     Ok(())
@@ -210,6 +213,7 @@ pub fn swapdb_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         return Err(CmdError::DbIndexOutOfRange);
     }
     ctx.engine.dbs.swap(a as usize, b as usize);
+    ctx.engine.blocking.swap_dbs(a as usize, b as usize);
     ctx.dirty(1);
     ctx.reply.ok();
     Ok(())
@@ -410,7 +414,7 @@ pub fn object_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     } else if is(sub, "refcount") {
         // Redis shares the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU
         // policy needs per-key access data.
-        let shared = matches!(&entry.value, crate::db::Value::Str(kv_types::string::Str::Int(n)) if (0..10_000).contains(n))
+        let shared = matches!(entry.value.as_str(), Some(kv_types::string::Str::Int(n)) if (0..10_000).contains(n))
             && !ctx.engine.config.maxmemory_policy.contains("lru")
             && !lfu;
         ctx.reply

@@ -251,12 +251,16 @@ fn debug_object(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
     let db = ctx.db();
     let id = db.lookup(key, now).ok_or(CmdError::NoSuchKey)?;
     let entry = db.entry(id);
-    let crate::db::Value::Str(s) = &entry.value;
+    let serialized = match &entry.value {
+        crate::db::Value::Str(s) => rdb_string_len(s),
+        // Collections: their in-memory size stands in until kv writes RDB.
+        other => other.heap_size(),
+    };
     let line = format!(
         "Value at:{:p} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
         entry as *const _,
         entry.value.encoding(),
-        rdb_string_len(s),
+        serialized,
         entry.access & 0xFF_FFFF,
         clock.saturating_sub(entry.access)
     );

@@ -23,6 +23,7 @@ fn read_str<'c>(ctx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c Str>, Cmd
     };
     match &ctx.db().entry(id).value {
         Value::Str(s) => Ok(Some(s)),
+        _ => Err(CmdError::WrongType),
     }
 }
 
@@ -341,9 +342,7 @@ pub fn mget_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     ctx.reply.array(argv.len() - 1);
     for key in argv.iter().skip(1) {
         let value = match ctx.lookup_read(key) {
-            Some(id) => match &ctx.db().entry(id).value {
-                Value::Str(s) => Some(s.clone()),
-            },
+            Some(id) => ctx.db().entry(id).value.as_str().cloned(),
             None => None,
         };
         reply_str(ctx, value.as_ref());
@@ -396,6 +395,7 @@ fn incr_generic(ctx: &mut Ctx<'_>, key: &[u8], by: i64) -> CmdResult {
         None => 0,
         Some(id) => match &db.entry(id).value {
             Value::Str(s) => s.as_i64().ok_or(CmdError::NotInteger)?,
+            _ => return Err(CmdError::WrongType),
         },
     };
     let next = current.checked_add(by).ok_or(CmdError::Overflow)?;
@@ -494,6 +494,7 @@ pub fn incrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         None => 0.0,
         Some(id) => match &db.entry(id).value {
             Value::Str(s) => parse_float(&s.to_vec()).ok_or(CmdError::NotFloat)?,
+            _ => return Err(CmdError::WrongType),
         },
     };
     let next = current + by;
@@ -528,6 +529,7 @@ fn existing_len(
     };
     match &ctx.db().entry(id).value {
         Value::Str(s) => Ok(Some((id, s.len()))),
+        _ => Err(CmdError::WrongType),
     }
 }
 
@@ -541,8 +543,10 @@ fn check_size(ctx: &Ctx<'_>, len: u64) -> CmdResult {
 /// The bytes of an existing string value, made growable (Redis turns strings
 /// it modifies in place into raw sds strings with spare room).
 fn bytes_mut<'c>(ctx: &'c mut Ctx<'_>, id: kv_types::dict::Id) -> &'c mut Vec<u8> {
-    let Value::Str(s) = &mut ctx.db().entry_mut(id).value;
-    s.make_mut()
+    match &mut ctx.db().entry_mut(id).value {
+        Value::Str(s) => s.make_mut(),
+        _ => unreachable!("callers checked the type with existing_len"),
+    }
 }
 
 /// APPEND key value
