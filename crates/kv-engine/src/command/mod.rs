@@ -132,6 +132,10 @@ pub mod acl {
 pub enum Group {
     Generic,
     String,
+    List,
+    Hash,
+    Set,
+    SortedSet,
     Connection,
     Server,
 }
@@ -141,6 +145,10 @@ impl Group {
         match self {
             Group::Generic => "generic",
             Group::String => "string",
+            Group::List => "list",
+            Group::Hash => "hash",
+            Group::Set => "set",
+            Group::SortedSet => "sorted-set",
             Group::Connection => "connection",
             Group::Server => "server",
         }

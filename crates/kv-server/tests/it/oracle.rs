@@ -273,11 +273,13 @@ fn run_script(port: u16, script: &[&[&str]], resp3: bool) -> Vec<Vec<u8>> {
     script.iter().map(|args| raw.call(args)).collect()
 }
 
-fn compare(script: &[&[&str]], resp3: bool) {
+/// Runs `script` on real Redis and on kv and asserts byte-identical replies.
+pub(crate) fn compare(script: &[&[&str]], resp3: bool) {
     compare_with(script, resp3, &[]);
 }
 
-fn compare_with(script: &[&[&str]], resp3: bool, args: &[&str]) {
+/// [`compare`] with extra startup arguments for both servers.
+pub(crate) fn compare_with(script: &[&[&str]], resp3: bool, args: &[&str]) {
     let Some(redis) = TestServer::start_redis(args) else {
         eprintln!("redis-server not installed: oracle comparison skipped");
         return;
