@@ -2,9 +2,18 @@
 //! every list in Redis 7.0 (OBJECT ENCODING always says "quicklist").
 //!
 //! Mirrors Redis 7.0's `quicklist.c`. Each node holds bare listpack entries
-//! (the encoding of [`crate::listpack`], with backlens) in one buffer; nodes sit
-//! in a `VecDeque` (Redis links them; a ring buffer of 32-byte node headers is
+//! (the encoding of [`crate::listpack`]) in one buffer; nodes sit in a
+//! `VecDeque` (Redis links them; a ring buffer of 32-byte node headers is
 //! smaller and walks faster, and still gives O(1) push/pop at both ends).
+//!
+//! Node entries carry **no backlen** (Redis spends one byte per element on
+//! it): that is what makes a list of short strings smaller than Redis's. The
+//! backward walks Redis uses it for are served otherwise: RPOP keeps a cache
+//! of the tail node's entry offsets (built by one forward scan, then kept up
+//! to date by pushes and pops at the tail, so popping stays O(1) amortised);
+//! reverse iteration scans each node forward once into a buffer of offsets;
+//! index access inside a node walks forward (at most one node, ≤ 8 KB by
+//! default).
 //!
 //! Node size follows `list-max-listpack-size` (the `fill`), as in Redis:
 //! negative values bound a node's bytes (-1: 4 KB, -2: 8 KB, -3: 16 KB,
@@ -22,13 +31,14 @@
 //! Invariants: no node is empty; `len` is the sum of node counts; each node's
 //! `count` is the number of entries in its buffer; a node with two or more
 //! entries respects the fill limits (one oversized entry may exceed the byte
-//! limit on its own).
+//! limit on its own); `tail`, when present, holds exactly the entry offsets of
+//! the last node, ascending.
 
 use std::collections::VecDeque;
 
 use crate::listpack::{
-    Elem, Encoded, Iter as LpIter, OwnedElem, backlen_size, decode, entry_size, make_gap,
-    normalize_index, prev_entry, span, splice_entry,
+    Elem, Encoded, Iter as LpIter, OwnedElem, decode, entry_size, make_gap, normalize_index, span,
+    splice_entry,
 };
 
 /// Redis's SIZE_SAFETY_LIMIT: the byte bound of count-limited nodes.
@@ -68,23 +78,38 @@ impl Node {
         Node { buf, count: 1 }
     }
 
-    /// Byte offset of entry `j` (`j == count` gives the end), walking from the
-    /// nearer end of the node.
+    /// Byte offset of entry `j` (`j == count` gives the end).
     fn offset(&self, j: usize) -> Option<usize> {
-        let count = self.count as usize;
-        if j > count {
+        if j > self.count as usize {
             return None;
         }
-        if j <= count / 2 {
-            let (bytes, k) = span::<true>(&self.buf, 0, j);
-            (k == j).then_some(bytes)
-        } else {
-            let mut p = self.buf.len();
-            for _ in j..count {
-                p = prev_entry(&self.buf, 0, p)?;
-            }
-            Some(p)
+        if j == self.count as usize {
+            return Some(self.buf.len());
         }
+        let (bytes, k) = span::<false>(&self.buf, 0, j);
+        (k == j).then_some(bytes)
+    }
+
+    /// Offsets of the entries starting in `from..to`, ascending, into `out`.
+    fn offsets_into(&self, from: usize, to: usize, out: &mut Vec<u32>) {
+        let mut p = from;
+        while p < to {
+            // Offsets fit u32: a node over 4 GiB holds a single entry, at 0.
+            out.push(p as u32);
+            match entry_size::<false>(&self.buf, p) {
+                Some(s) => p += s,
+                None => break,
+            }
+        }
+    }
+
+    /// Offset of the last entry, by a forward scan.
+    fn last_offset(&self) -> Option<usize> {
+        let mut p = 0;
+        for _ in 1..self.count {
+            p += entry_size::<false>(&self.buf, p)?;
+        }
+        (self.count > 0).then_some(p)
     }
 
     /// Gives memory back when a node holds far less than it reserved.
@@ -101,7 +126,17 @@ pub struct List {
     len: usize,
     /// Clamped to -5..=FILL_MAX, as Redis's quicklistSetFill does.
     fill: i16,
+    /// Entry offsets of the last node, kept while pops happen at the tail.
+    /// Boxed so that a list that never pops from the tail pays 8 bytes for it,
+    /// not 24 (there may be millions of small lists).
+    #[allow(clippy::box_collection)]
+    tail: Option<Box<Vec<u32>>>,
 }
+
+/// Tail nodes with at most this many entries are scanned on RPOP rather than
+/// cached: the scan is as cheap as keeping a cache up to date. (Tests use a
+/// tiny threshold so the cache is exercised by every sequence.)
+const TAIL_CACHE_MIN: u32 = if cfg!(test) { 1 } else { 32 };
 
 impl Default for List {
     fn default() -> Self {
@@ -116,6 +151,7 @@ impl List {
             nodes: VecDeque::new(),
             len: 0,
             fill: limits.fill.clamp(-5, FILL_MAX) as i16,
+            tail: None,
         }
     }
 
@@ -145,6 +181,7 @@ impl List {
     pub fn mem_usage(&self) -> usize {
         self.nodes.capacity() * std::mem::size_of::<Node>()
             + self.nodes.iter().map(|n| n.buf.capacity()).sum::<usize>()
+            + self.tail.as_ref().map_or(0, |t| 24 + t.capacity() * 4)
     }
 
     /// (max bytes, max count) of a node.
@@ -170,7 +207,7 @@ impl List {
 
     /// Appends an element (RPUSH).
     pub fn push_back(&mut self, e: Elem<'_>) {
-        let enc = Encoded::new(e, true);
+        let enc = Encoded::new(e, false);
         let (max_b, _) = self.limits();
         match self.nodes.len().checked_sub(1) {
             Some(last) if self.fits(last, enc.size()) => {
@@ -178,6 +215,9 @@ impl List {
                     let at = n.buf.len();
                     splice_entry(&mut n.buf, at, 0, &enc, max_b);
                     n.count += 1;
+                    if let Some(t) = self.tail.as_mut() {
+                        t.push(at as u32);
+                    }
                 }
             }
             _ => {
@@ -185,7 +225,13 @@ impl List {
                 if let Some(n) = self.nodes.back_mut() {
                     n.buf.shrink_to_fit();
                 }
+                if self.nodes.capacity() == 0 {
+                    // Most lists are short: one node slot, not VecDeque's
+                    // default first four (96 bytes saved per small list).
+                    self.nodes.reserve_exact(1);
+                }
                 self.nodes.push_back(Node::with(&enc, max_b));
+                self.tail = None;
             }
         }
         self.len += 1;
@@ -193,18 +239,32 @@ impl List {
 
     /// Prepends an element (LPUSH).
     pub fn push_front(&mut self, e: Elem<'_>) {
-        let enc = Encoded::new(e, true);
+        let enc = Encoded::new(e, false);
         let (max_b, _) = self.limits();
         if self.fits(0, enc.size()) {
             if let Some(n) = self.nodes.front_mut() {
                 splice_entry(&mut n.buf, 0, 0, &enc, max_b);
                 n.count += 1;
             }
+            if self.nodes.len() == 1
+                && let Some(t) = self.tail.as_mut()
+            {
+                // The head is the tail: every cached offset moved up.
+                let d = enc.size() as u32;
+                t.iter_mut().for_each(|o| *o += d);
+                t.insert(0, 0);
+            }
         } else {
             if let Some(n) = self.nodes.front_mut() {
                 n.buf.shrink_to_fit();
             }
+            if self.nodes.capacity() == 0 {
+                self.nodes.reserve_exact(1);
+            }
             self.nodes.push_front(Node::with(&enc, max_b));
+            if self.nodes.len() == 1 {
+                self.tail = None;
+            }
         }
         self.len += 1;
     }
@@ -222,15 +282,24 @@ impl List {
     /// Removes and returns the first element (LPOP).
     pub fn pop_front(&mut self) -> Option<OwnedElem> {
         let n = self.nodes.front_mut()?;
-        let (e, l) = decode(&n.buf, 0)?;
+        let (e, size) = decode(&n.buf, 0)?;
         let e = e.to_owned_elem();
-        let size = l + backlen_size(l);
         make_gap(&mut n.buf, 0, size, 0, 0);
         n.count -= 1;
         if n.count == 0 {
             self.nodes.pop_front();
+            if self.nodes.is_empty() {
+                self.tail = None;
+            }
         } else {
             n.maybe_shrink();
+            if self.nodes.len() == 1
+                && let Some(t) = self.tail.as_mut()
+            {
+                t.remove(0);
+                let d = size as u32;
+                t.iter_mut().for_each(|o| *o -= d);
+            }
         }
         self.len -= 1;
         Some(e)
@@ -239,12 +308,23 @@ impl List {
     /// Removes and returns the last element (RPOP).
     pub fn pop_back(&mut self) -> Option<OwnedElem> {
         let n = self.nodes.back_mut()?;
-        let p = prev_entry(&n.buf, 0, n.buf.len())?;
+        let p = if n.count <= TAIL_CACHE_MIN {
+            self.tail = None;
+            n.last_offset()?
+        } else {
+            let t = self.tail.get_or_insert_with(|| {
+                let mut v = Vec::with_capacity(n.count as usize);
+                n.offsets_into(0, n.buf.len(), &mut v);
+                Box::new(v)
+            });
+            t.pop()? as usize
+        };
         let e = decode(&n.buf, p)?.0.to_owned_elem();
         n.buf.truncate(p);
         n.count -= 1;
         if n.count == 0 {
             self.nodes.pop_back();
+            self.tail = None;
         } else {
             n.maybe_shrink();
         }
@@ -260,7 +340,11 @@ impl List {
     /// Last element.
     pub fn last(&self) -> Option<Elem<'_>> {
         let n = self.nodes.back()?;
-        decode(&n.buf, prev_entry(&n.buf, 0, n.buf.len())?).map(|(e, _)| e)
+        let p = match self.tail.as_ref().and_then(|t| t.last()) {
+            Some(&p) => p as usize,
+            None => n.last_offset()?,
+        };
+        decode(&n.buf, p).map(|(e, _)| e)
     }
 
     // ---- positions ---------------------------------------------------------
@@ -311,14 +395,15 @@ impl List {
             return false;
         };
         let (max_b, _) = self.limits();
-        let enc = Encoded::new(e, true);
+        let enc = Encoded::new(e, false);
+        self.tail = None;
         let Some(n) = self.nodes.get_mut(ni) else {
             return false;
         };
         let Some(off) = n.offset(j) else {
             return false;
         };
-        let Some(old) = entry_size::<true>(&n.buf, off) else {
+        let Some(old) = entry_size::<false>(&n.buf, off) else {
             return false;
         };
         if n.count == 1 || n.buf.len() - old + enc.size() <= max_b {
@@ -350,7 +435,7 @@ impl List {
         }
         match self.locate(i) {
             Some((ni, j)) => {
-                self.insert_in_node(ni, j, &Encoded::new(e, true));
+                self.insert_in_node(ni, j, &Encoded::new(e, false));
                 true
             }
             None => false,
@@ -371,13 +456,13 @@ impl List {
                     found = Some((ni, j));
                     break 'nodes;
                 }
-                off += l + backlen_size(l);
+                off += l;
             }
         }
         let Some((ni, j)) = found else {
             return false;
         };
-        self.insert_in_node(ni, j + usize::from(after), &Encoded::new(e, true));
+        self.insert_in_node(ni, j + usize::from(after), &Encoded::new(e, false));
         true
     }
 
@@ -387,6 +472,7 @@ impl List {
     fn insert_in_node(&mut self, ni: usize, j: usize, enc: &Encoded<'_>) {
         let (max_b, _) = self.limits();
         let size = enc.size();
+        self.tail = None;
         let Some(count) = self.nodes.get(ni).map(|n| n.count as usize) else {
             // Only reachable on an empty list.
             self.nodes.push_back(Node::with(enc, max_b));
@@ -455,6 +541,7 @@ impl List {
         let Some(b) = self.nodes.remove(ni + 1) else {
             return false;
         };
+        self.tail = None;
         if let Some(a) = self.nodes.get_mut(ni) {
             a.buf.reserve_exact(b.buf.len());
             a.buf.extend_from_slice(&b.buf);
@@ -481,6 +568,7 @@ impl List {
             return 0;
         }
         let count = count.min(self.len - start);
+        self.tail = None;
         let Some((mut ni, j)) = self.locate(start) else {
             return 0;
         };
@@ -493,7 +581,7 @@ impl List {
             let Some(off) = n.offset(j) else {
                 return 0;
             };
-            let (bytes, k2) = span::<true>(&n.buf, off, k);
+            let (bytes, k2) = span::<false>(&n.buf, off, k);
             make_gap(&mut n.buf, off, bytes, 0, 0);
             n.count -= k2 as u32;
             n.maybe_shrink();
@@ -512,7 +600,7 @@ impl List {
         if left > 0
             && let Some(n) = self.nodes.get_mut(ni)
         {
-            let (bytes, k) = span::<true>(&n.buf, 0, left);
+            let (bytes, k) = span::<false>(&n.buf, 0, left);
             make_gap(&mut n.buf, 0, bytes, 0, 0);
             n.count -= k as u32;
             n.maybe_shrink();
@@ -543,6 +631,7 @@ impl List {
     pub fn clear(&mut self) {
         self.nodes = VecDeque::new();
         self.len = 0;
+        self.tail = None;
     }
 
     /// LREM: removes elements equal to `needle` — the first `count` from the
@@ -573,7 +662,7 @@ impl List {
                 let Some((x, l)) = decode(&n.buf, off) else {
                     break;
                 };
-                let size = entry_size::<true>(&n.buf, off).unwrap_or(l);
+                let size = l;
                 if x == needle {
                     hits.push((off, size));
                     if !backward && hits.len() == left {
@@ -604,6 +693,7 @@ impl List {
             touched = true;
         }
         if touched {
+            self.tail = None;
             self.nodes.retain(|n| n.count > 0);
             self.len -= removed;
             self.coalesce();
@@ -676,6 +766,7 @@ impl List {
             bi: last,
             bbuf: self.nodes.back().map_or(&[], |n| &n.buf),
             boff: self.nodes.back().map_or(0, |n| n.buf.len()),
+            back_offs: Vec::new(),
             remaining: self.len,
         }
     }
@@ -692,6 +783,7 @@ impl List {
             bi: 0,
             bbuf: &[],
             boff: 0,
+            back_offs: Vec::new(),
             remaining: 0,
         };
         if start >= end {
@@ -714,13 +806,14 @@ impl List {
             bi,
             bbuf: &bnode.buf,
             boff,
+            back_offs: Vec::new(),
             remaining: end - start,
         }
     }
 
     /// Iterates the elements of each node in turn as listpack iterators (for
     /// serialisers that want node-sized batches).
-    pub fn node_iters(&self) -> impl Iterator<Item = LpIter<'_, true>> {
+    pub fn node_iters(&self) -> impl Iterator<Item = LpIter<'_, false>> {
         self.nodes
             .iter()
             .map(|n| LpIter::over(&n.buf, n.count as usize))
@@ -740,6 +833,7 @@ impl Clone for List {
                 .collect(),
             len: self.len,
             fill: self.fill,
+            tail: None,
         }
     }
 }
@@ -769,6 +863,10 @@ pub struct Iter<'a> {
     bbuf: &'a [u8],
     /// Exclusive end of the back cursor in `bbuf`.
     boff: usize,
+    /// Offsets of the entries of node `bi` before `boff` not yet yielded:
+    /// entries have no backlen, so a node is scanned forward once when the
+    /// back cursor enters it (allocated only if iterating backwards).
+    back_offs: Vec<u32>,
     remaining: usize,
 }
 
@@ -786,8 +884,7 @@ impl<'a> Iterator for Iter<'a> {
             self.foff = 0;
         }
         let (e, l) = decode(self.fbuf, self.foff)?;
-        // Backlen of an entry shorter than 128 bytes is one byte.
-        self.foff += l + backlen_size(l);
+        self.foff += l;
         self.remaining -= 1;
         Some(e)
     }
@@ -804,12 +901,23 @@ impl DoubleEndedIterator for Iter<'_> {
         if self.remaining == 0 {
             return None;
         }
-        while self.boff == 0 {
-            self.bi = self.bi.checked_sub(1)?;
-            self.bbuf = &self.nodes.get(self.bi)?.buf;
-            self.boff = self.bbuf.len();
+        if self.back_offs.is_empty() {
+            while self.boff == 0 {
+                self.bi = self.bi.checked_sub(1)?;
+                self.bbuf = &self.nodes.get(self.bi)?.buf;
+                self.boff = self.bbuf.len();
+            }
+            // Within the front cursor's node, nothing before it is needed.
+            let from = if self.bi == self.fi && self.foff <= self.boff {
+                self.foff
+            } else {
+                0
+            };
+            self.nodes
+                .get(self.bi)?
+                .offsets_into(from, self.boff, &mut self.back_offs);
         }
-        let p = prev_entry(self.bbuf, 0, self.boff)?;
+        let p = self.back_offs.pop()? as usize;
         let (e, _) = decode(self.bbuf, p)?;
         self.boff = p;
         self.remaining -= 1;
@@ -839,7 +947,7 @@ mod tests {
         for n in &l.nodes {
             assert!(n.count > 0, "empty node");
             assert_eq!(
-                LpIter::<true>::over(&n.buf, usize::MAX).count(),
+                LpIter::<false>::over(&n.buf, usize::MAX).count(),
                 n.count as usize
             );
             if n.count > 1 {
@@ -849,6 +957,12 @@ mod tests {
             total += n.count as usize;
         }
         assert_eq!(total, l.len);
+        if let Some(t) = &l.tail {
+            let n = l.nodes.back().expect("a tail cache implies a tail node");
+            let mut want = Vec::new();
+            n.offsets_into(0, n.buf.len(), &mut want);
+            assert_eq!(**t, want, "stale tail cache");
+        }
     }
 
     #[test]
@@ -891,6 +1005,17 @@ mod tests {
         assert_eq!(l.node_count(), 0);
         assert_eq!(l.pop_front(), None);
         assert_eq!(l.pop_back(), None);
+    }
+
+    #[test]
+    fn small_list_is_small() {
+        let mut l = List::default();
+        l.push_back(Elem::Str(b"hello"));
+        l.push_front(Elem::Int(7));
+        assert_eq!(l.node_count(), 1);
+        // One 32-byte node slot plus a 64-byte first buffer.
+        assert!(l.mem_usage() <= 32 + 64, "{}", l.mem_usage());
+        assert_eq!(std::mem::size_of::<List>(), 56);
     }
 
     #[test]
@@ -1138,11 +1263,11 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+        #![proptest_config(ProptestConfig::with_cases(400))]
         #[test]
         fn list_matches_vecdeque(
             fill in prop::sample::select(vec![0i32, 1, 2, 3, 5, -1, -2]),
-            ops in prop::collection::vec(op(), 0..120),
+            ops in prop::collection::vec(op(), 0..200),
         ) {
             run(fill, ops);
         }

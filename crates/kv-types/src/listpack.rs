@@ -645,8 +645,9 @@ pub(crate) fn prev_entry_any<const B: bool>(buf: &[u8], start: usize, off: usize
 
 /// Grows `v` to hold `additional` more bytes. `soft_cap == 0` means exact
 /// (one allocation the size of the content, like Redis's listpacks); otherwise
-/// the capacity at least doubles, but not past `soft_cap` unless needed, so a
-/// quicklist node grows amortised yet never far beyond its size limit.
+/// the capacity grows by half, but not past `soft_cap` unless needed, so a
+/// quicklist node grows amortised, never far beyond its size limit, and a
+/// short list's only node stays close to its content's size.
 #[inline]
 pub(crate) fn reserve(v: &mut Vec<u8>, additional: usize, soft_cap: usize) {
     let need = v.len() + additional;
@@ -656,7 +657,7 @@ pub(crate) fn reserve(v: &mut Vec<u8>, additional: usize, soft_cap: usize) {
     let target = if soft_cap == 0 {
         need
     } else {
-        need.max((v.capacity() * 2).max(64).min(soft_cap))
+        need.max((v.capacity() + v.capacity() / 2).min(soft_cap))
     };
     v.reserve_exact(target - v.len());
 }
