@@ -18,6 +18,7 @@ use kv_types::hash::Hash;
 use kv_types::list::List;
 use kv_types::set::Set;
 use kv_types::string::{Bytes, Str};
+use kv_types::zset::SortedSet;
 
 use crate::random::Rng;
 
@@ -31,6 +32,7 @@ pub enum Value {
     List(Box<List>),
     Hash(Box<Hash>),
     Set(Box<Set>),
+    ZSet(Box<SortedSet>),
 }
 
 impl Value {
@@ -41,6 +43,7 @@ impl Value {
             Value::List(_) => "list",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -51,6 +54,7 @@ impl Value {
             Value::List(l) => l.encoding_name(),
             Value::Hash(h) => h.encoding_name(),
             Value::Set(s) => s.encoding_name(),
+            Value::ZSet(z) => z.encoding_name(),
         }
     }
 
@@ -61,6 +65,7 @@ impl Value {
             Value::List(l) => l.mem_usage(),
             Value::Hash(h) => h.mem_usage(),
             Value::Set(s) => s.mem_usage(),
+            Value::ZSet(z) => z.mem_usage(),
         }
     }
 
@@ -110,6 +115,7 @@ macro_rules! typed_collection {
 typed_collection!(List, List);
 typed_collection!(Hash, Hash);
 typed_collection!(Set, Set);
+typed_collection!(SortedSet, ZSet);
 
 impl Typed for Str {
     fn of(value: &Value) -> Option<&Self> {

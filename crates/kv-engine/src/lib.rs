@@ -325,6 +325,7 @@ impl<'a> Ctx<'a> {
             db::Value::List(l) => l.is_empty(),
             db::Value::Hash(h) => h.is_empty(),
             db::Value::Set(s) => s.is_empty(),
+            db::Value::ZSet(z) => z.is_empty(),
         };
         if empty {
             db.remove_id(id);
@@ -437,6 +438,14 @@ impl Engine {
     pub fn set_limits(&self) -> kv_types::set::SetLimits {
         kv_types::set::SetLimits {
             max_intset_entries: self.config.set_max_intset_entries as usize,
+        }
+    }
+
+    /// Thresholds for small sorted-set encodings, from the config.
+    pub fn zset_limits(&self) -> kv_types::zset::Limits {
+        kv_types::zset::Limits {
+            max_listpack_entries: self.config.zset_max_listpack_entries as usize,
+            max_listpack_value: self.config.zset_max_listpack_value as usize,
         }
     }
 
