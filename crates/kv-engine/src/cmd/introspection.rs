@@ -161,7 +161,8 @@ pub fn command_docs_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 fn reply_docs(reply: &mut Reply<'_>, cmd: &Command) {
     let has_subs = !cmd.subcommands.is_empty();
-    reply.map(4 + usize::from(has_subs));
+    let args = crate::command::syntax::parse(cmd.syntax);
+    reply.map(4 + usize::from(has_subs) + usize::from(!args.is_empty()));
     reply.bulk(b"summary");
     reply.bulk(cmd.summary.as_bytes());
     reply.bulk(b"since");
@@ -170,12 +171,58 @@ fn reply_docs(reply: &mut Reply<'_>, cmd: &Command) {
     reply.bulk(cmd.group.name().as_bytes());
     reply.bulk(b"complexity");
     reply.bulk(cmd.complexity.as_bytes());
+    if !args.is_empty() {
+        reply.bulk(b"arguments");
+        reply_args(reply, &args);
+    }
     if has_subs {
         reply.bulk(b"subcommands");
         reply.map(cmd.subcommands.len());
         for sub in cmd.subcommands {
             reply.bulk(sub.name.as_bytes());
             reply_docs(reply, sub);
+        }
+    }
+}
+
+/// An argument list as COMMAND DOCS shows it: maps of name, type,
+/// key_spec_index, token, flags and nested arguments, in Redis's field order.
+fn reply_args(reply: &mut Reply<'_>, args: &[crate::command::syntax::Arg]) {
+    reply.array(args.len());
+    for arg in args {
+        let flags: Vec<&str> = [(arg.optional, "optional"), (arg.multiple, "multiple")]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| name)
+            .collect();
+        let fields = 2
+            + usize::from(arg.key_spec_index.is_some())
+            + usize::from(arg.token.is_some())
+            + usize::from(!flags.is_empty())
+            + usize::from(!arg.args.is_empty());
+        reply.map(fields);
+        reply.bulk(b"name");
+        reply.bulk(arg.name.as_bytes());
+        reply.bulk(b"type");
+        reply.bulk(arg.kind.as_bytes());
+        if let Some(index) = arg.key_spec_index {
+            reply.bulk(b"key_spec_index");
+            reply.integer(index as i64);
+        }
+        if let Some(token) = &arg.token {
+            reply.bulk(b"token");
+            reply.bulk(token.as_bytes());
+        }
+        if !flags.is_empty() {
+            reply.bulk(b"flags");
+            reply.set(flags.len());
+            for flag in flags {
+                reply.simple(flag.as_bytes());
+            }
+        }
+        if !arg.args.is_empty() {
+            reply.bulk(b"arguments");
+            reply_args(reply, &arg.args);
         }
     }
 }
