@@ -306,15 +306,15 @@ impl Hash {
             Repr::Listpack(lp) => Iter::Lp(lp.iter()),
             Repr::Table(t) => Iter::Table(Box::new(t.dict.iter().map(|e| {
                 let (f, v) = e.split();
-                (Elem::Str(f), Elem::from_bytes(v))
+                (Elem::from_bytes(f), Elem::from_bytes(v))
             }))),
         }
     }
 
     /// One step of HSCAN: calls `f` for some pairs and returns the next cursor
     /// (0 = done). A listpack hash is returned whole with cursor 0, as Redis
-    /// does. Fields are handed out as raw bytes (`Elem::Str` even when numeric)
-    /// in the table case; render them with [`Elem::as_bytes`] either way.
+    /// does; a table is walked with Redis's reverse-binary cursor, so a field
+    /// present for the whole scan is returned at least once.
     pub fn scan(&self, cursor: u64, mut f: impl FnMut(Elem<'_>, Elem<'_>)) -> u64 {
         match &self.repr {
             Repr::Listpack(lp) => {
@@ -777,6 +777,22 @@ mod tests {
                 prop_assert_eq!(h.len(), m.len());
                 prop_assert_eq!(h.encoding_name() == "hashtable", must_be_table);
             }
+            // Elements are canonical in both encodings (ints as Int).
+            for (k, v) in h.iter() {
+                let kb = k.to_vec();
+                prop_assert_eq!(k, Elem::from_bytes(&kb));
+                let vb = v.to_vec();
+                prop_assert_eq!(v, Elem::from_bytes(&vb));
+            }
+            let mut scanned = 0;
+            let mut cursor = 0;
+            loop {
+                cursor = h.scan(cursor, |_, _| scanned += 1);
+                if cursor == 0 {
+                    break;
+                }
+            }
+            prop_assert_eq!(scanned, m.len());
             let mut got: Vec<(Vec<u8>, Vec<u8>)> =
                 h.iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect();
             got.sort();

@@ -500,7 +500,7 @@ impl List {
                 return;
             };
             let tail = Node {
-                buf: n.buf[off..].to_vec(),
+                buf: n.buf.get(off..).unwrap_or_default().to_vec(),
                 count: n.count - j as u32,
             };
             n.buf.truncate(off);
@@ -678,7 +678,8 @@ impl List {
                 hits.drain(..hits.len() - left);
             }
             // Compact in one pass: slide each kept run down over the holes.
-            let mut write = hits[0].0;
+            // `hits` is non-empty here (checked above).
+            let mut write = hits.first().map_or(0, |h| h.0);
             for (h, &(hoff, hsize)) in hits.iter().enumerate() {
                 let run_end = hits.get(h + 1).map_or(n.buf.len(), |&(o, _)| o);
                 let run_start = hoff + hsize;

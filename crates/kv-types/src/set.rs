@@ -550,6 +550,10 @@ mod tests {
                 prop_assert_eq!(s.len(), m.len());
                 prop_assert_eq!(s.encoding_name() == "hashtable", must_be_table);
             }
+            for e in s.iter() {
+                let eb = e.to_vec();
+                prop_assert_eq!(e, Elem::from_bytes(&eb));
+            }
             let got: BTreeSet<Vec<u8>> = s.iter().map(Elem::to_vec).collect();
             prop_assert_eq!(got, m);
         }
