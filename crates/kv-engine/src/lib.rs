@@ -23,6 +23,7 @@ pub mod command;
 pub mod cron;
 pub mod db;
 pub mod error;
+pub mod longdouble;
 pub mod random;
 pub mod reply;
 pub mod stats;

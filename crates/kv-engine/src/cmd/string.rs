@@ -485,24 +485,25 @@ pub fn format_float_human(value: f64) -> String {
 /// INCRBYFLOAT key increment
 pub fn incrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = argv.get(1).unwrap_or_default();
-    let by = parse_float(argv.get(2).unwrap_or_default()).ok_or(CmdError::NotFloat)?;
+    let increment = argv.get(2).unwrap_or_default();
     let now = ctx.now_ms();
     let clock = ctx.access_clock();
     let db = ctx.db();
     let id = db.lookup(key, now);
     let current = match id {
-        None => 0.0,
+        None => None,
         Some(id) => match &db.entry(id).value {
-            Value::Str(s) => parse_float(&s.to_vec()).ok_or(CmdError::NotFloat)?,
+            Value::Str(s) => Some(s.to_vec()),
             _ => return Err(CmdError::WrongType),
         },
     };
-    let next = current + by;
-    if !next.is_finite() {
-        return Err(CmdError::err("increment would produce NaN or Infinity"));
-    }
-    let text = format_float_human(next);
-    let value = Value::Str(Str::bytes(text.as_bytes(), false));
+    let text = crate::longdouble::incr(current.as_deref(), increment).map_err(|e| match e {
+        crate::longdouble::IncrError::NotFloat => CmdError::NotFloat,
+        crate::longdouble::IncrError::NanOrInfinity => {
+            CmdError::err("increment would produce NaN or Infinity")
+        }
+    })?;
+    let value = Value::Str(Str::bytes(&text, false));
     match id {
         Some(id) => {
             let entry = db.entry_mut(id);
@@ -514,7 +515,7 @@ pub fn incrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         }
     }
     ctx.dirty(1);
-    ctx.reply.bulk(text.as_bytes());
+    ctx.reply.bulk(&text);
     Ok(())
 }
 
