@@ -5,8 +5,8 @@
  * function is C. It does no I/O and keeps no state.
  *
  * Returns 0 and writes the text into `out` (NUL-terminated, `*out_len` bytes);
- * 1 if an operand is not a valid float; 2 if the sum is NaN or infinite;
- * 3 if `out` is too small. */
+ * 1 if the current value is not a valid float, 4 if the increment is not;
+ * 2 if the sum is NaN or infinite; 3 if `out` is too small. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -38,7 +38,7 @@ int kv_incr_long_double(const char *cur, size_t cur_len, const char *incr, size_
     long double a = 0, b;
     int l;
     if (cur != NULL && !parse_ld(cur, cur_len, &a)) return 1;
-    if (!parse_ld(incr, incr_len, &b)) return 1;
+    if (!parse_ld(incr, incr_len, &b)) return 4;
     a += b;
     if (isnan(a) || isinf(a)) return 2;
     l = snprintf(out, out_cap, "%.17Lf", a);

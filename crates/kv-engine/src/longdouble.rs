@@ -20,8 +20,10 @@ unsafe extern "C" {
 /// Why an increment failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IncrError {
-    /// An operand is not a valid float ("ERR value is not a valid float").
-    NotFloat,
+    /// The current value is not a valid float.
+    CurrentNotFloat,
+    /// The increment is not a valid float.
+    IncrementNotFloat,
     /// The sum is NaN or infinite.
     NanOrInfinity,
 }
@@ -55,10 +57,11 @@ pub fn incr(current: Option<&[u8]>, increment: &[u8]) -> Result<Vec<u8>, IncrErr
             out.truncate(len);
             Ok(out)
         }
+        1 => Err(IncrError::CurrentNotFloat),
         2 => Err(IncrError::NanOrInfinity),
         // 3 (buffer too small) cannot happen with the size above; treat it as
-        // an unusable operand rather than panic.
-        _ => Err(IncrError::NotFloat),
+        // an unusable increment rather than panic.
+        _ => Err(IncrError::IncrementNotFloat),
     }
 }
 
@@ -76,9 +79,9 @@ mod tests {
         );
         assert_eq!(incr(None, b"3").unwrap(), b"3");
         assert_eq!(incr(Some(b"1"), b"-1").unwrap(), b"0");
-        assert_eq!(incr(Some(b"abc"), b"1"), Err(IncrError::NotFloat));
-        assert_eq!(incr(Some(b"1"), b" 1"), Err(IncrError::NotFloat));
+        assert_eq!(incr(Some(b"abc"), b"1"), Err(IncrError::CurrentNotFloat));
+        assert_eq!(incr(Some(b"1"), b" 1"), Err(IncrError::IncrementNotFloat));
         assert_eq!(incr(Some(b"1"), b"inf"), Err(IncrError::NanOrInfinity));
-        assert_eq!(incr(Some(b"1"), b"nan"), Err(IncrError::NotFloat));
+        assert_eq!(incr(Some(b"1"), b"nan"), Err(IncrError::IncrementNotFloat));
     }
 }

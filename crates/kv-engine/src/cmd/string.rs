@@ -498,7 +498,8 @@ pub fn incrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         },
     };
     let text = crate::longdouble::incr(current.as_deref(), increment).map_err(|e| match e {
-        crate::longdouble::IncrError::NotFloat => CmdError::NotFloat,
+        crate::longdouble::IncrError::CurrentNotFloat
+        | crate::longdouble::IncrError::IncrementNotFloat => CmdError::NotFloat,
         crate::longdouble::IncrError::NanOrInfinity => {
             CmdError::err("increment would produce NaN or Infinity")
         }
