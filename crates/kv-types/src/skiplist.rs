@@ -137,8 +137,15 @@ fn count_below(
     key: Key<'_>,
     or_equal: bool,
 ) -> usize {
-    let lo = scores.partition_point(|&s| s < key.score);
-    let hi = lo + scores[lo..].partition_point(|&s| s <= key.score);
+    // Counting instead of binary searching: the loads are independent (the
+    // CPU overlaps the cache misses of a cold node instead of taking them one
+    // after another) and the loop vectorises; a sorted slice's count of
+    // smaller elements is its partition point.
+    let (mut lo, mut hi) = (0, 0);
+    for &s in scores {
+        lo += usize::from(s < key.score);
+        hi += usize::from(s <= key.score);
+    }
     let (mut a, mut b) = (lo, hi);
     while a < b {
         let mid = a + (b - a) / 2;
@@ -194,6 +201,16 @@ fn pair_mut<T>(v: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
     }
 }
 
+/// Makes room for one more node, growing by a quarter rather than doubling:
+/// the arenas are most of the tree's memory, and a doubled `Vec` would leave up
+/// to half of it allocated and unused. Still geometric, so pushes stay
+/// amortised O(1) (and large reallocations are page remaps, not copies).
+fn grow<T>(v: &mut Vec<T>) {
+    if v.len() == v.capacity() {
+        v.reserve_exact((v.len() / 4).max(4));
+    }
+}
+
 /// A node split off to the right during insertion, for the parent to adopt.
 struct Split {
     score: f64,
@@ -239,6 +256,7 @@ impl Tree {
             self.leaves[i as usize] = Leaf::empty();
             return i;
         }
+        grow(&mut self.leaves);
         self.leaves.push(Leaf::empty());
         // Fewer leaves than elements, and elements are counted in u32.
         (self.leaves.len() - 1) as u32
@@ -249,6 +267,7 @@ impl Tree {
             self.inners[i as usize] = Inner::empty();
             return i;
         }
+        grow(&mut self.inners);
         self.inners.push(Inner::empty());
         (self.inners.len() - 1) as u32
     }
@@ -908,6 +927,13 @@ impl ScoreTree {
         if score.is_nan() || self.dict.contains(member) {
             return false;
         }
+        self.insert_absent(member, score);
+        true
+    }
+
+    /// [`ScoreTree::insert`] for a caller that has just looked the member up
+    /// and found it absent (saves the second hash lookup); `score` not NaN.
+    pub(crate) fn insert_absent(&mut self, member: &[u8], score: f64) {
         let bytes = Bytes::new(member);
         self.member_heap += bytes.heap_size();
         let id = self.dict.insert_new(ZEntry {
@@ -916,7 +942,6 @@ impl ScoreTree {
         });
         self.tree
             .insert(&self.dict, Key { score, member }, id.get());
-        true
     }
 
     /// Changes the score of a present member, returning the old one (None, and

@@ -441,9 +441,8 @@ impl SortedSet {
             }
             match &mut self.repr {
                 Repr::Small(s) => s.insert(member, score),
-                Repr::Large(t) => {
-                    t.insert(member, score);
-                }
+                // Known absent (looked up above): skip the second lookup.
+                Repr::Large(t) => t.insert_absent(member, score),
             }
             return Ok(AddOutcome::Added(score));
         };
