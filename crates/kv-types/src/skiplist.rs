@@ -329,15 +329,25 @@ impl Tree {
             return self.leaf_insert(dict, node, key, id);
         }
         let ni = node as usize;
+        let mut c = self.child_index(dict, node, key);
+        if h == 1 {
+            let pos = c.saturating_sub(1);
+            let child = self.inners[ni].children[pos];
+            let leaf = &self.leaves[child as usize];
+            // Appends keep their own policy (fill the last leaf, start a new one).
+            let appending = || {
+                let (s, id) = (leaf.scores[LEAF_CAP - 1], leaf.ids[LEAF_CAP - 1]);
+                rightmost
+                    && pos + 1 == self.inners[ni].len as usize
+                    && (key.score > s || (key.score == s && key.member > member_of(dict, id)))
+            };
+            if leaf.len as usize == LEAF_CAP && !appending() && self.make_room(node, pos) {
+                // Elements moved between leaves: choose the child again.
+                c = self.child_index(dict, node, key);
+            }
+        }
         let inner = &mut self.inners[ni];
         let len = inner.len as usize;
-        let c = count_below(
-            &inner.min_scores[..len],
-            &inner.min_ids[..len],
-            dict,
-            key,
-            true,
-        );
         let pos = c.saturating_sub(1);
         if c == 0 {
             // The new element becomes this subtree's first.
@@ -350,6 +360,70 @@ impl Tree {
         let split = self.insert_rec(dict, child, h - 1, key, id, child_rightmost)?;
         self.inners[ni].counts[pos] -= split.count;
         self.inner_insert_child(node, pos + 1, split, rightmost)
+    }
+
+    /// Number of `node`'s children whose first element is at most `key`
+    /// (the child to descend into is one less, or 0 when `key` is below all).
+    fn child_index(&self, dict: &Dict<ZEntry>, node: u32, key: Key<'_>) -> usize {
+        let n = &self.inners[node as usize];
+        let len = n.len as usize;
+        count_below(&n.min_scores[..len], &n.min_ids[..len], dict, key, true)
+    }
+
+    /// Before splitting the full leaf `pos` of `parent`, moves some of its
+    /// elements to a sibling with room (as a B*-tree does): random inserts
+    /// then leave leaves ~80% full instead of ~70%, and the split is avoided.
+    /// Returns whether room was made.
+    fn make_room(&mut self, parent: u32, pos: usize) -> bool {
+        let pi = parent as usize;
+        let (plen, child) = {
+            let p = &self.inners[pi];
+            (p.len as usize, p.children[pos])
+        };
+        let ci = child as usize;
+        if pos + 1 < plen {
+            let right = self.inners[pi].children[pos + 1];
+            let rlen = self.leaves[right as usize].len as usize;
+            if rlen + 2 <= LEAF_CAP {
+                let k = (LEAF_CAP - rlen) / 2;
+                let (c, r) = pair_mut(&mut self.leaves, ci, right as usize);
+                r.scores.copy_within(0..rlen, k);
+                r.ids.copy_within(0..rlen, k);
+                r.scores[..k].copy_from_slice(&c.scores[LEAF_CAP - k..]);
+                r.ids[..k].copy_from_slice(&c.ids[LEAF_CAP - k..]);
+                c.len -= k as u32;
+                r.len += k as u32;
+                let (s, id) = (r.scores[0], r.ids[0]);
+                let p = &mut self.inners[pi];
+                p.counts[pos] -= k as u32;
+                p.counts[pos + 1] += k as u32;
+                p.min_scores[pos + 1] = s;
+                p.min_ids[pos + 1] = id;
+                return true;
+            }
+        }
+        if pos > 0 {
+            let left = self.inners[pi].children[pos - 1];
+            let llen = self.leaves[left as usize].len as usize;
+            if llen + 2 <= LEAF_CAP {
+                let k = (LEAF_CAP - llen) / 2;
+                let (l, c) = pair_mut(&mut self.leaves, left as usize, ci);
+                l.scores[llen..llen + k].copy_from_slice(&c.scores[..k]);
+                l.ids[llen..llen + k].copy_from_slice(&c.ids[..k]);
+                c.scores.copy_within(k..LEAF_CAP, 0);
+                c.ids.copy_within(k..LEAF_CAP, 0);
+                c.len -= k as u32;
+                l.len += k as u32;
+                let (s, id) = (c.scores[0], c.ids[0]);
+                let p = &mut self.inners[pi];
+                p.counts[pos] -= k as u32;
+                p.counts[pos - 1] += k as u32;
+                p.min_scores[pos] = s;
+                p.min_ids[pos] = id;
+                return true;
+            }
+        }
+        false
     }
 
     /// Adopts `split` as child `at` of `node`, splitting `node` when full.
