@@ -550,7 +550,7 @@ impl std::fmt::Debug for Hash {
     }
 }
 
-/// Iterator over a [`Hash`]'s (field, value) pairs.
+/// Iterator over a [`Hash`](struct@Hash)'s (field, value) pairs.
 pub enum Iter<'a> {
     #[doc(hidden)]
     Lp(crate::listpack::Iter<'a, false>),

@@ -582,10 +582,12 @@ fn str32_len(buf: &[u8], off: usize) -> Option<(usize, usize)> {
 }
 
 /// Length of header+payload of the entry at `off`, without decoding it.
+/// `None` if the entry would run past the buffer, so callers can add sizes
+/// to offsets without overflow even when handed a stale [`Pos`].
 #[inline]
 fn enc_len(buf: &[u8], off: usize) -> Option<usize> {
     let h = *buf.get(off)?;
-    Some(match h {
+    let len = match h {
         0x00..=0x7F => 1,
         0x80..=0xBF => 1 + usize::from(h & 0x3F),
         0xC0..=0xDF => 2,
@@ -602,7 +604,8 @@ fn enc_len(buf: &[u8], off: usize) -> Option<usize> {
             let (n, hl) = str32_len(buf, off)?;
             hl.checked_add(n)?
         }
-    })
+    };
+    (len <= buf.len() - off).then_some(len)
 }
 
 /// Full size (with backlen if `B`) of the entry at `off`.
@@ -1355,6 +1358,72 @@ mod tests {
                 .eq(items.iter().rev().cloned())
         );
         assert_eq!(b.last(), Some(s(b"field19")));
+    }
+
+    #[test]
+    fn stale_positions_never_panic() {
+        use proptest::prelude::*;
+        let mut runner = proptest::test_runner::TestRunner::default();
+        let strat = (
+            prop::collection::vec(any::<u8>(), 0..40),
+            prop::collection::vec((0u8..7, 0usize..80, any::<i64>()), 1..20),
+        );
+        runner
+            .run(&strat, |(bytes, ops)| {
+                let mut lp: Listpack = [
+                    Elem::Str(&bytes),
+                    Elem::Int(5),
+                    Elem::Str(b"abc"),
+                    Elem::Int(-100_000),
+                ]
+                .into_iter()
+                .collect();
+                let mut f: ForwardListpack = lp.iter().collect();
+                for (op, at, v) in ops {
+                    let p = Pos(at);
+                    match op {
+                        0 => {
+                            lp.get_at(p);
+                            f.get_at(p);
+                        }
+                        1 => {
+                            lp.replace_at(p, Elem::Int(v));
+                            f.replace_at(p, Elem::Int(v));
+                        }
+                        2 => {
+                            lp.insert_at(p, Elem::Str(&bytes));
+                            f.insert_at(p, Elem::Str(&bytes));
+                        }
+                        3 => {
+                            lp.delete_at(p, at % 3);
+                            f.delete_at(p, at % 3);
+                        }
+                        4 => {
+                            lp.next_pos(p);
+                            lp.prev_pos(p);
+                            f.next_pos(p);
+                            f.prev_pos(p);
+                        }
+                        5 => {
+                            lp.find_from(Elem::Int(v), p, at % 3);
+                            f.find_from(Elem::Int(v), p, at % 3);
+                        }
+                        _ => {
+                            lp.get(v % 8);
+                            f.get(v % 8);
+                            lp.pop_back();
+                            f.pop_back();
+                        }
+                    }
+                    // Whatever state results, reading it must not panic.
+                    let _ = lp.iter().count() + lp.iter().rev().count();
+                    let _ = f.iter().count() + f.iter().rev().count();
+                    let _ = (lp.last(), f.last(), lp.len(), f.len());
+                }
+                Ok(())
+            })
+            .map_err(|e| e.to_string())
+            .expect("no panic on stale positions");
     }
 
     #[test]
