@@ -3,7 +3,7 @@
 //! allocator wrapper (requested bytes, and bytes rounded as glibc's malloc would
 //! hand them out: 8 bytes of header, 16-byte granularity, 32-byte minimum).
 //!
-//! Run: `cargo run --release -p kv-types --example mem_collections`
+//! Run: `cargo run --release -p kv-types --example mem_collections [hashes|strlist|intlist]`
 //! The same data loaded into redis-server gives the comparison figures:
 //!   HSET hash:<n> field0 value<n>-0 ... field9 value<n>-9   (n < 100000)
 //!   RPUSH biglist element:<i>   and, separately, RPUSH intlist <i>  (i < 1000000)
@@ -51,6 +51,14 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// Resident set size in bytes, from /proc (0 where unavailable).
+fn rss() -> usize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
 fn snapshot() -> (usize, usize) {
     (REQUESTED.load(Relaxed), CHUNKS.load(Relaxed))
 }
@@ -67,10 +75,28 @@ fn report(what: &str, before: (usize, usize), inline: usize, per: usize) {
 }
 
 fn main() {
+    // `hashes`, `strlist` or `intlist` measures one data set alone (so RSS is
+    // not muddied by memory the previous one gave back); no argument: all.
+    let only = std::env::args().nth(1).unwrap_or_default();
+    if only.is_empty() || only == "hashes" {
+        hashes();
+    }
+    for (name, ints, arg) in [
+        ("element:<i>", false, "strlist"),
+        ("<i> (integers)", true, "intlist"),
+    ] {
+        if only.is_empty() || only == arg {
+            list(name, ints);
+        }
+    }
+}
+
+fn hashes() {
     let limits = HashLimits::default();
     // The vector holding the hashes is allocated first and counted as the
     // hashes' inline part, the way a keyspace slot would hold them.
     let mut hashes: Vec<Hash> = Vec::with_capacity(100_000);
+    let rss0 = rss();
     let before = snapshot();
     for n in 0..100_000 {
         let mut h = Hash::new();
@@ -89,15 +115,18 @@ fn main() {
         hashes.len() * std::mem::size_of::<Hash>(),
         hashes.len(),
     );
+    println!("  RSS grew by {} B", rss().saturating_sub(rss0));
     let lp_bytes: usize = hashes.iter().map(Hash::mem_usage).sum();
     println!(
         "  mem_usage() sum {lp_bytes} B ({:.1} B per hash); encoding {}",
         lp_bytes as f64 / 1e5,
         hashes[0].encoding_name()
     );
-    drop(hashes);
+}
 
-    for (name, ints) in [("element:<i>", false), ("<i> (integers)", true)] {
+fn list(name: &str, ints: bool) {
+    {
+        let rss0 = rss();
         let before = snapshot();
         let mut list = List::new(&ListLimits::default());
         for i in 0..1_000_000i64 {
@@ -114,9 +143,10 @@ fn main() {
             1_000_000,
         );
         println!(
-            "  mem_usage() {} B, {} nodes",
+            "  mem_usage() {} B, {} nodes; RSS grew by {} B",
             list.mem_usage(),
-            list.node_count()
+            list.node_count(),
+            rss().saturating_sub(rss0)
         );
     }
 }
