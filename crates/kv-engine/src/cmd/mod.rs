@@ -5,6 +5,7 @@
 pub mod client;
 pub mod connection;
 pub mod expire;
+pub mod hash;
 pub mod info;
 pub mod introspection;
 pub mod keyspace;

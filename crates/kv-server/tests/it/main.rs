@@ -7,4 +7,5 @@ mod harness;
 mod basics;
 mod limits;
 mod oracle;
+mod oracle_hash;
 mod process;
