@@ -2,8 +2,9 @@
 //! exactly where Redis uses each, so OBJECT ENCODING answers the same:
 //!
 //! - **small** (`"listpack"`): one contiguous buffer of entries in ascending
-//!   (score, member) order, each `[score: f64 LE, 8 bytes][member length:
-//!   LEB128][member bytes]` — about the size of Redis's listpack entry pair, with
+//!   (score, member) order, each `[score][member length: LEB128][member bytes]`
+//!   where an integral score is a 1–8 byte varint and any other a flag byte
+//!   plus the 8-byte double — no larger than Redis's listpack entry pair, with
 //!   no per-entry allocation. Every operation is a linear scan, as in Redis;
 //!   the limits keep it short. The buffer is sized exactly (like a listpack,
 //!   which is reallocated per change) so thousands of small sets waste nothing.
@@ -25,9 +26,9 @@
 //! One observable difference between the encodings is reproduced on purpose:
 //! a listpack stores an integral score as an integer, so Redis turns `-0` into
 //! `0` in a small set (ZSCORE says `0`) but keeps `-0` in a large one. The small
-//! encoding therefore stores `score + 0.0` (which maps `-0` to `0` and changes
-//! nothing else); the score *returned* by an add is the unnormalised one, as
-//! Redis's ZADD INCR replies `-0` even for a listpack.
+//! encoding does the same (it stores integral scores as integers too); the
+//! score *returned* by an add is the unnormalised one, as Redis's ZADD INCR
+//! replies `-0` even for a listpack.
 //!
 //! Lex ranges assume equal scores, as Redis documents; with mixed scores the
 //! answer is consistent but unspecified (Redis's own answer then depends on its
@@ -155,7 +156,7 @@ pub fn normalize_index_range(start: i64, stop: i64, len: usize) -> Option<(usize
 
 // ---- the small encoding ----
 
-fn write_varint(out: &mut [u8], mut n: usize) -> usize {
+fn write_varint(out: &mut [u8], mut n: u64) -> usize {
     let mut i = 0;
     loop {
         let byte = (n & 0x7f) as u8;
@@ -169,20 +170,11 @@ fn write_varint(out: &mut [u8], mut n: usize) -> usize {
     }
 }
 
-fn varint_len(mut n: usize) -> usize {
-    let mut i = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        i += 1;
-    }
-    i
-}
-
-fn read_varint(buf: &[u8], at: usize) -> Option<(usize, usize)> {
-    let mut n: usize = 0;
+fn read_varint(buf: &[u8], at: usize) -> Option<(u64, usize)> {
+    let mut n: u64 = 0;
     for i in 0..10 {
         let b = *buf.get(at + i)?;
-        n |= usize::from(b & 0x7f).checked_shl(7 * i as u32)?;
+        n |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
         if b & 0x80 == 0 {
             return Some((n, i + 1));
         }
@@ -190,17 +182,51 @@ fn read_varint(buf: &[u8], at: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// Integers below this magnitude are exact as doubles (2^53).
+const EXACT_INT: f64 = 9_007_199_254_740_992.0;
+/// Longest entry head: 1 + 8 bytes of score, 10 of member length.
+const HEAD_MAX: usize = 19;
+
+/// Writes an entry's head — score, then member length — and returns its size.
+/// Like a listpack, an integral score is stored as an integer: a zigzag varint
+/// shifted left once (so 1 byte for |score| ≤ 31); any other score is the
+/// flag byte 1 and the 8 bytes of the double. This is also why `-0` reads
+/// back as `0` from a small set, as from Redis's listpack.
+fn encode_head(score: f64, member_len: usize, out: &mut [u8; HEAD_MAX]) -> usize {
+    let mut n = if score == score.trunc() && score.abs() < EXACT_INT {
+        // Integral and below 2^53 in magnitude: the cast is exact.
+        let i = score as i64;
+        let zigzag = ((i << 1) ^ (i >> 63)) as u64;
+        write_varint(&mut out[..], zigzag << 1)
+    } else {
+        out[0] = 1;
+        out[1..9].copy_from_slice(&score.to_le_bytes());
+        9
+    };
+    n += write_varint(&mut out[n..], member_len as u64);
+    n
+}
+
 /// The entry at `at`: (score, member, offset of the next entry).
 fn decode(buf: &[u8], at: usize) -> Option<(f64, &[u8], usize)> {
-    let score = f64::from_le_bytes(buf.get(at..at + 8)?.try_into().ok()?);
-    let (len, n) = read_varint(buf, at + 8)?;
-    let start = at + 8 + n;
+    let (head, n) = read_varint(buf, at)?;
+    let (score, at) = if head & 1 == 1 {
+        let bytes = buf.get(at + 1..at + 9)?.try_into().ok()?;
+        (f64::from_le_bytes(bytes), at + 9)
+    } else {
+        let zigzag = head >> 1;
+        let i = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
+        (i as f64, at + n)
+    };
+    let (len, n) = read_varint(buf, at)?;
+    let start = at + n;
+    let len = usize::try_from(len).ok()?;
     let member = buf.get(start..start.checked_add(len)?)?;
     Some((score, member, start + len))
 }
 
-fn entry_size(member: &[u8]) -> usize {
-    8 + varint_len(member.len()) + member.len()
+fn entry_size(member: &[u8], score: f64) -> usize {
+    encode_head(score, member.len(), &mut [0; HEAD_MAX]) + member.len()
 }
 
 /// `(a_score, a_member) > (b_score, b_member)` in sorted-set order.
@@ -255,32 +281,28 @@ impl Small {
     }
 
     fn insert(&mut self, member: &[u8], score: f64) {
-        // A listpack stores integral scores as integers: -0 becomes 0.
-        let score = score + 0.0;
         let at = self
             .entries()
             .find(|&(_, s, m, _)| greater(s, m, score, member))
             .map_or(self.buf.len(), |e| e.0);
-        let size = entry_size(member);
+        let mut head = [0; HEAD_MAX];
+        let h = encode_head(score, member.len(), &mut head);
+        let size = h + member.len();
         let old = self.buf.len();
         // Exact growth, as a listpack's realloc: small sets are many.
         self.buf.reserve_exact(size);
         self.buf.resize(old + size, 0);
         self.buf.copy_within(at..old, at + size);
-        let slot = &mut self.buf[at..at + size];
-        slot[..8].copy_from_slice(&score.to_le_bytes());
-        let n = write_varint(&mut slot[8..], member.len());
-        slot[8 + n..].copy_from_slice(member);
+        self.buf[at..at + h].copy_from_slice(&head[..h]);
+        self.buf[at + h..at + size].copy_from_slice(member);
         self.len += 1;
     }
 
     /// Appends an entry known to sort after every present one.
     fn push(&mut self, member: &[u8], score: f64) {
-        let score = score + 0.0;
-        let mut head = [0u8; 18];
-        head[..8].copy_from_slice(&score.to_le_bytes());
-        let n = write_varint(&mut head[8..], member.len());
-        self.buf.extend_from_slice(&head[..8 + n]);
+        let mut head = [0; HEAD_MAX];
+        let h = encode_head(score, member.len(), &mut head);
+        self.buf.extend_from_slice(&head[..h]);
         self.buf.extend_from_slice(member);
         self.len += 1;
     }
@@ -854,7 +876,7 @@ impl SortedSet {
         let mut small = Small::default();
         small
             .buf
-            .reserve_exact(t.iter().map(|(m, _)| entry_size(m)).sum());
+            .reserve_exact(t.iter().map(|(m, s)| entry_size(m, s)).sum());
         for (m, s) in t.iter() {
             small.push(m, s);
         }
@@ -1154,7 +1176,45 @@ mod tests {
             add(&mut z, &format!("member:{i:03}"), f64::from(i));
         }
         z.check();
-        // 8 (score) + 1 (length) + 10 (member) per entry, no slack.
-        assert_eq!(z.mem_usage(), size_of::<SortedSet>() + 100 * 19);
+        // Score varint (1 byte below 32, else 2) + 1 (length) + 10 (member)
+        // per entry, no slack.
+        let want: usize = (0..100).map(|i| if i < 32 { 12 } else { 13 }).sum();
+        assert_eq!(z.mem_usage(), size_of::<SortedSet>() + want);
+    }
+
+    #[test]
+    fn small_scores_round_trip() {
+        let mut z = SortedSet::new_small();
+        let scores = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            31.0,
+            -32.0,
+            0.5,
+            -2.5,
+            9007199254740991.0,
+            -9007199254740991.0,
+            9007199254740992.0,
+            -9007199254740992.0,
+            1e20,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            f64::from_bits(1),
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for (i, &s) in scores.iter().enumerate() {
+            add(&mut z, &format!("m{i:02}"), s);
+        }
+        z.check();
+        for (i, &s) in scores.iter().enumerate() {
+            let got = z.score(format!("m{i:02}").as_bytes());
+            // -0 reads back as 0, as from a listpack; everything else exactly.
+            let want = if s == 0.0 { 0.0 } else { s };
+            assert_eq!(got.map(f64::to_bits), Some(want.to_bits()), "{s}");
+        }
     }
 }
