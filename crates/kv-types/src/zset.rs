@@ -770,6 +770,17 @@ impl SortedSet {
         }
     }
 
+    /// Repeated random picks (ZRANDMEMBER with a negative count): one pass over
+    /// a small set up front, then each pick is O(1) — where calling
+    /// [`SortedSet::random_member`] per pick would walk the buffer each time.
+    pub fn sampler(&self) -> Sampler<'_> {
+        let all = match &self.repr {
+            Repr::Small(_) => self.iter().collect(),
+            Repr::Large(_) => Vec::new(),
+        };
+        Sampler { set: self, all }
+    }
+
     /// ZRANDMEMBER with a positive count: `count` distinct elements, in the
     /// order Redis 7.0 gives them where that order is deterministic:
     /// - `count >= len`: the whole set, highest first (Redis walks it backwards);
@@ -897,6 +908,29 @@ impl SortedSet {
                 }
             }
             Repr::Large(t) => t.check(),
+        }
+    }
+}
+
+/// See [`SortedSet::sampler`].
+pub struct Sampler<'a> {
+    set: &'a SortedSet,
+    /// A small set's elements; empty for a large one (the dict picks).
+    all: Vec<(&'a [u8], f64)>,
+}
+
+impl<'a> Sampler<'a> {
+    /// One uniformly random element (None when the set is empty).
+    pub fn pick(&mut self, mut random: impl FnMut() -> u64) -> Option<(&'a [u8], f64)> {
+        match &self.set.repr {
+            Repr::Small(_) => {
+                let n = self.all.len() as u64;
+                if n == 0 {
+                    return None;
+                }
+                self.all.get((random() % n) as usize).copied()
+            }
+            Repr::Large(t) => t.random(random),
         }
     }
 }

@@ -294,6 +294,13 @@ impl Harness {
             if count >= want.len() {
                 prop_assert_eq!(picks, rev_all);
             }
+            let mut sampler = self.z.sampler();
+            for _ in 0..3 {
+                match sampler.pick(&mut next) {
+                    Some((m, s)) => prop_assert_eq!(self.m.get(m), Some(&s)),
+                    None => prop_assert!(want.is_empty()),
+                }
+            }
             if let Some((m, s)) = self.z.random_member(&mut next) {
                 prop_assert_eq!(self.m.get(m), Some(&s));
             } else {
