@@ -277,7 +277,10 @@ impl<E: Keyed, S: BuildHasher> Dict<E, S> {
             return id;
         }
         if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            // The first chunk grows like any vector (a small dict stays small);
+            // later ones are allocated whole, so no full chunk is ever copied.
+            let capacity = if self.chunks.is_empty() { 0 } else { CHUNK };
+            self.chunks.push(Vec::with_capacity(capacity));
         }
         let chunk_index = self.chunks.len() - 1;
         let chunk = self.chunks.last_mut().expect("pushed above when missing");
@@ -420,7 +423,14 @@ impl<E: Keyed, S: BuildHasher> Dict<E, S> {
             return None;
         }
         let mut head;
+        let mut tries = 0u32;
         loop {
+            tries += 1;
+            if tries > 4096 {
+                // Only a degenerate random source gets here: take the first
+                // non-empty bucket instead of spinning.
+                return self.first_id();
+            }
             head = match self.rehash_from {
                 Some(from) => {
                     // Buckets of table 0 below `from` are empty: draw past them.
@@ -457,6 +467,15 @@ impl<E: Keyed, S: BuildHasher> Dict<E, S> {
         Some(Id(id))
     }
 
+    /// Some entry, found by walking the buckets (None when empty).
+    fn first_id(&self) -> Option<Id> {
+        self.tables
+            .iter()
+            .flat_map(|t| t.buckets.iter())
+            .find(|&&b| b != EMPTY)
+            .map(|&b| Id(b))
+    }
+
     /// Every entry, in slab order (not bucket order).
     pub fn iter(&self) -> impl Iterator<Item = &E> {
         self.chunks
@@ -486,8 +505,9 @@ impl<E: Keyed, S: BuildHasher> Dict<E, S> {
 
     /// Approximate heap bytes of the table itself (not what entries own).
     pub fn overhead_bytes(&self) -> usize {
+        let slots: usize = self.chunks.iter().map(Vec::capacity).sum();
         self.buckets() * 4
-            + self.chunks.len() * CHUNK * std::mem::size_of::<Option<Node<E>>>()
+            + slots * std::mem::size_of::<Option<Node<E>>>()
             + self.free.capacity() * 4
     }
 }
@@ -601,6 +621,16 @@ mod tests {
         for i in 0..1_000 {
             assert!(seen.contains(&i), "entry {i} missed");
         }
+    }
+
+    #[test]
+    fn small_dicts_reserve_little_and_constant_rng_terminates() {
+        let mut d: Dict<E> = Dict::new();
+        for i in 0..10 {
+            d.insert_new(E(key(i), i));
+        }
+        assert!(d.overhead_bytes() < 4096, "{}", d.overhead_bytes());
+        assert!(d.random_id(|| 0).is_some());
     }
 
     #[test]
