@@ -10,6 +10,7 @@ pub mod info;
 pub mod introspection;
 pub mod keyspace;
 pub mod server;
+pub mod set;
 pub mod string;
 
 use crate::error::CmdError;

@@ -6,7 +6,7 @@
 //! `since` and complexity match Redis 7.0's command table; summaries are kv's
 //! own words.
 
-use crate::cmd::{connection, expire, hash, keyspace, server, string};
+use crate::cmd::{connection, expire, hash, keyspace, server, set, string};
 
 use super::Command;
 use super::flags::{ADMIN, LOADING, NOSCRIPT, STALE};
@@ -19,6 +19,7 @@ pub static FAMILIES: &[&[Command]] = &[
     connection::COMMANDS,
     server::COMMANDS,
     hash::COMMANDS,
+    set::COMMANDS,
 ];
 
 /// Key-spec flag sets the families share.

@@ -8,4 +8,5 @@ mod basics;
 mod limits;
 mod oracle;
 mod oracle_hash;
+mod oracle_set;
 mod process;
