@@ -433,47 +433,11 @@ fn hrandfield_with_count(
     Ok(())
 }
 
-/// A SCAN cursor as Redis 7.0 reads it (parseScanCursorOrReply: `strtoul` in
-/// base 10, refusing leading space, trailing bytes and overflow). strtoul also
-/// takes an empty string (0), a `+` sign, and a `-` sign that negates modulo
-/// 2^64 (`-1` is the largest cursor); the C string ends at a NUL byte.
-/// `keyspace::parse_cursor` accepts digits only, which differs on those inputs.
-fn parse_scan_cursor(arg: &[u8]) -> Result<u64, CmdError> {
-    let invalid = || CmdError::err("invalid cursor");
-    let arg = arg.split(|&b| b == 0).next().unwrap_or_default();
-    if arg.is_empty() {
-        return Ok(0);
-    }
-    let (negative, digits) = match arg[0] {
-        b'-' => (true, &arg[1..]),
-        b'+' => (false, &arg[1..]),
-        _ => (false, arg),
-    };
-    if digits.is_empty() {
-        return Err(invalid());
-    }
-    let mut value = 0u64;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return Err(invalid());
-        }
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            .ok_or_else(invalid)?;
-    }
-    Ok(if negative {
-        value.wrapping_neg()
-    } else {
-        value
-    })
-}
-
 /// HSCAN key cursor [MATCH pattern] [COUNT count]
 pub fn hscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     // Redis parses the cursor first, then looks the key up, and only then the
     // options: a missing key answers an empty scan whatever options follow.
-    let cursor = parse_scan_cursor(arg(argv, 2))?;
+    let cursor = super::keyspace::parse_cursor(arg(argv, 2))?;
     let Some((h, reply)) = ctx.read_typed::<Hash>(arg(argv, 1))? else {
         ctx.reply.array(2);
         ctx.reply.bulk(b"0");
@@ -900,7 +864,7 @@ mod tests {
 
     #[test]
     fn scan_cursor_parsing_follows_strtoul() {
-        use super::parse_scan_cursor as p;
+        use crate::cmd::keyspace::parse_cursor as p;
         assert_eq!(p(b"0"), Ok(0));
         assert_eq!(p(b""), Ok(0));
         assert_eq!(p(b"+7"), Ok(7));

@@ -298,13 +298,39 @@ pub fn scan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     Ok(())
 }
 
-/// A SCAN cursor: an unsigned 64-bit number (Redis parses it with strtoull).
+/// A SCAN-family cursor, read as Redis reads it with strtoul: base 10, no
+/// leading space, no trailing bytes, no overflow; but an empty string is 0, a
+/// `+` sign is allowed, a `-` sign negates modulo 2^64 (`-1` is the largest
+/// cursor), and the C string ends at a NUL byte.
 pub fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
-    std::str::from_utf8(arg)
-        .ok()
-        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| CmdError::err("invalid cursor"))
+    let invalid = || CmdError::err("invalid cursor");
+    let arg = arg.split(|&b| b == 0).next().unwrap_or_default();
+    if arg.is_empty() {
+        return Ok(0);
+    }
+    let (negative, digits) = match arg[0] {
+        b'-' => (true, &arg[1..]),
+        b'+' => (false, &arg[1..]),
+        _ => (false, arg),
+    };
+    if digits.is_empty() {
+        return Err(invalid());
+    }
+    let mut value = 0u64;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return Err(invalid());
+        }
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(d - b'0')))
+            .ok_or_else(invalid)?;
+    }
+    Ok(if negative {
+        value.wrapping_neg()
+    } else {
+        value
+    })
 }
 
 /// MATCH / COUNT / TYPE options of the SCAN family.

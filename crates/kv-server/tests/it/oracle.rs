@@ -280,6 +280,13 @@ const KEYSPACE_SCRIPT: &[&[&str]] = &[
     &["DBSIZE"],
     &["RANDOMKEY"],
     &["FLUSHALL", "SYNC"],
+    // Cursors are read as strtoul reads them (empty database: no key order).
+    &["SCAN", ""],
+    &["SCAN", "+0"],
+    &["SCAN", "-0"],
+    &["SCAN", "-1"],
+    &["SCAN", "18446744073709551616"],
+    &["SCAN", " 1"],
 ];
 
 fn run_script(port: u16, script: &[&[&str]], resp3: bool) -> Vec<Vec<u8>> {
