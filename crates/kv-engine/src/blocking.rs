@@ -165,42 +165,157 @@ impl Blocking {
         self.released.retain(|c| *c != client);
     }
 
-    /// SWAPDB: parked clients follow the data, as in Redis.
+    /// SWAPDB: as in Redis, parked clients stay in their database number
+    /// (they do not follow the data), and every key waited on in either
+    /// database is looked at again, since the swap may have brought a list
+    /// there. A retry that finds nothing leaves its client parked.
     pub fn swap_dbs(&mut self, a: usize, b: usize) {
-        let swap = |db: usize| {
-            if db == a {
-                b
-            } else if db == b {
-                a
-            } else {
-                db
+        for (db, key) in self.waiting.keys() {
+            if (*db == a || *db == b) && !self.ready.iter().any(|(d, k)| d == db && k == key) {
+                self.ready.push((*db, key.clone()));
             }
-        };
-        let waiting = std::mem::take(&mut self.waiting);
-        self.waiting = waiting
-            .into_iter()
-            .map(|((db, k), q)| ((swap(db), k), q))
-            .collect();
-        for p in self.parked.values_mut() {
-            p.db = swap(p.db);
         }
     }
 }
 
 /// A blocking command's timeout argument in seconds (fractions allowed), as
-/// Redis's getTimeoutFromObjectOrReply: the milliseconds are truncated (so
+/// Redis 7.0's getTimeoutFromObjectOrReply: the value is read as strtold reads
+/// it (hex floats and `inf` included), the milliseconds are truncated (so
 /// 0.0001 means "forever"), and the result is the absolute deadline in Unix ms,
 /// 0 for "forever".
+///
+/// Redis converts the milliseconds with a C cast, which turns infinities and
+/// anything beyond i64 into i64::MIN on the machines it runs on: those are
+/// "timeout is negative". Redis 7.0 has no upper bound (a deadline past the
+/// end of time just never comes), so a huge one saturates here.
 pub fn parse_timeout(arg: &[u8], now_ms: u64) -> Result<u64, crate::CmdError> {
+    let not_float = || crate::CmdError::err("timeout is not a float or out of range");
     let secs = crate::cmd::string::parse_float(arg)
-        .filter(|s| s.is_finite())
-        .ok_or_else(|| crate::CmdError::err("timeout is not a float or out of range"))?;
-    let ms = (secs * 1000.0).trunc();
-    if ms < 0.0 {
+        .or_else(|| parse_hex_float(arg))
+        .ok_or_else(not_float)?;
+    if secs.is_infinite() && !spelled_infinite(arg) && decimal_magnitude(arg) > 4932 {
+        // Beyond even a long double: strtold reports a range error.
+        return Err(not_float());
+    }
+    // Redis multiplies in long double, exact for decimal text near i64's
+    // limits where a double is not; plain decimals are therefore converted
+    // exactly, the rest (exponents, hex) through f64.
+    let ms = match decimal_ms(arg) {
+        Some(ms) => ms,
+        None => {
+            let ms = (secs * 1000.0).trunc();
+            // NaN is outside every range too.
+            if !(0.0..9_223_372_036_854_775_808.0).contains(&ms) {
+                -1
+            } else {
+                ms as i128
+            }
+        }
+    };
+    if !(0..=i128::from(i64::MAX)).contains(&ms) {
         return Err(crate::CmdError::err("timeout is negative"));
     }
-    if ms >= i64::MAX as f64 - now_ms as f64 {
-        return Err(crate::CmdError::err("timeout is out of range"));
+    // ms is within 0..=i64::MAX, so it fits u64.
+    Ok(if ms == 0 {
+        0
+    } else {
+        now_ms.saturating_add(ms as u64)
+    })
+}
+
+/// Milliseconds (truncated toward zero) of a plain decimal `[-+]digits[.digits]`,
+/// computed exactly; None for other spellings or absurdly long numbers.
+fn decimal_ms(arg: &[u8]) -> Option<i128> {
+    let (neg, rest) = match arg.split_first()? {
+        (b'-', r) => (true, r),
+        (b'+', r) => (false, r),
+        _ => (false, arg),
+    };
+    let (int, frac) = match rest.iter().position(|&b| b == b'.') {
+        Some(at) => (&rest[..at], &rest[at + 1..]),
+        None => (rest, &b""[..]),
+    };
+    if int.len() > 30
+        || (int.is_empty() && frac.is_empty())
+        || !int.iter().chain(frac).all(u8::is_ascii_digit)
+    {
+        return None;
     }
-    Ok(if ms == 0.0 { 0 } else { now_ms + ms as u64 })
+    let digits = |d: &[u8]| d.iter().fold(0i128, |n, &b| n * 10 + i128::from(b - b'0'));
+    let mut millis = [b'0'; 3];
+    for (slot, &b) in millis.iter_mut().zip(frac) {
+        *slot = b;
+    }
+    let ms = digits(int) * 1000 + digits(&millis);
+    Some(if neg { -ms } else { ms })
+}
+
+/// Whether a float argument spells infinity rather than overflowing to it.
+fn spelled_infinite(arg: &[u8]) -> bool {
+    arg.iter().any(|b| b.eq_ignore_ascii_case(&b'i'))
+}
+
+/// Roughly the decimal exponent of a decimal float's text: digits before the
+/// point (ignoring leading zeros) plus the exponent. Only used to tell values
+/// a long double can hold (up to ~1e4932) from those it cannot.
+fn decimal_magnitude(arg: &[u8]) -> i64 {
+    let (mantissa, exp) = match arg.iter().position(|b| b.eq_ignore_ascii_case(&b'e')) {
+        Some(at) => (&arg[..at], &arg[at + 1..]),
+        None => (arg, &b""[..]),
+    };
+    let exp = std::str::from_utf8(exp)
+        .ok()
+        .and_then(|e| e.parse::<i64>().ok())
+        .unwrap_or(0);
+    let int_digits = mantissa
+        .iter()
+        .take_while(|b| **b != b'.')
+        .filter(|b| b.is_ascii_digit())
+        .skip_while(|b| **b == b'0')
+        .count() as i64;
+    exp.saturating_add(int_digits)
+}
+
+/// strtold's hexadecimal form (`0x1.8p3`, `-0X10`), which Rust's parser
+/// does not read.
+fn parse_hex_float(arg: &[u8]) -> Option<f64> {
+    let (neg, rest) = match arg.split_first()? {
+        (b'-', r) => (true, r),
+        (b'+', r) => (false, r),
+        _ => (false, arg),
+    };
+    let rest = rest
+        .strip_prefix(b"0x")
+        .or_else(|| rest.strip_prefix(b"0X"))?;
+    let (digits, exp) = match rest.iter().position(|b| b.eq_ignore_ascii_case(&b'p')) {
+        Some(at) => {
+            let e = std::str::from_utf8(&rest[at + 1..])
+                .ok()?
+                .parse::<i32>()
+                .ok()?;
+            (&rest[..at], e)
+        }
+        None => (rest, 0),
+    };
+    let mut value = 0f64;
+    let mut scale = 0i32;
+    let mut seen_point = false;
+    let mut any = false;
+    for &b in digits {
+        if b == b'.' && !seen_point {
+            seen_point = true;
+            continue;
+        }
+        let d = (b as char).to_digit(16)?;
+        any = true;
+        value = value * 16.0 + f64::from(d);
+        if seen_point {
+            scale -= 4;
+        }
+    }
+    if !any {
+        return None;
+    }
+    let v = value * 2f64.powi(exp.saturating_add(scale));
+    Some(if neg { -v } else { v })
 }

@@ -265,7 +265,7 @@ impl Server {
             let Some(conn) = self.conns.get_mut(slot).and_then(Option::as_mut) else {
                 return;
             };
-            if conn.close_when_flushed || conn.paused {
+            if conn.close_when_flushed {
                 // Ignore further input: it will never be processed.
                 return;
             }
@@ -290,6 +290,16 @@ impl Server {
                         );
                         self.close(id);
                         return;
+                    }
+                    if conn.paused {
+                        // Held by CLIENT PAUSE or a blocking command: the input
+                        // waits in the buffer, but it is still read, as Redis
+                        // does, so that a client that goes away is noticed
+                        // (a blocked one must not be served into a dead socket).
+                        if n < space {
+                            return;
+                        }
+                        continue;
                     }
                     if !self.process_input(id) || n < space {
                         return;

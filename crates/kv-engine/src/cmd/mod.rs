@@ -9,6 +9,7 @@ pub mod hash;
 pub mod info;
 pub mod introspection;
 pub mod keyspace;
+pub mod list;
 pub mod server;
 pub mod set;
 pub mod string;

@@ -6,7 +6,7 @@
 //! `since` and complexity match Redis 7.0's command table; summaries are kv's
 //! own words.
 
-use crate::cmd::{connection, expire, hash, keyspace, server, set, string};
+use crate::cmd::{connection, expire, hash, keyspace, list, server, set, string};
 
 use super::Command;
 use super::flags::{ADMIN, LOADING, NOSCRIPT, STALE};
@@ -18,6 +18,7 @@ pub static FAMILIES: &[&[Command]] = &[
     expire::COMMANDS,
     connection::COMMANDS,
     server::COMMANDS,
+    list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
 ];

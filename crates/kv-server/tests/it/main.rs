@@ -5,8 +5,10 @@
 mod harness;
 
 mod basics;
+mod blocking;
 mod limits;
 mod oracle;
 mod oracle_hash;
+mod oracle_list;
 mod oracle_set;
 mod process;
