@@ -26,7 +26,7 @@ use kv_types::listpack::{Elem, IntBuf, OwnedElem};
 use kv_types::set::Set;
 use resp_proto::Argv;
 
-use super::keyspace::ScanOptions;
+use super::keyspace::{ScanOptions, parse_cursor};
 use super::{is, parse_i64};
 use crate::Ctx;
 use crate::command::flags::*;
@@ -649,42 +649,10 @@ pub fn sdiffstore_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     sunion_diff_generic(ctx, &keys, argv.get(1), SetOp::Diff)
 }
 
-/// A SCAN cursor as Redis reads it (strtoul in base 10, parseScanCursorOrReply):
-/// an optional sign (a negative number wraps around), digits up to the end or a
-/// NUL byte, nothing at all meaning 0; no leading space, no overflow.
-fn parse_scan_cursor(arg: &[u8]) -> Result<u64, CmdError> {
-    let invalid = || CmdError::err("invalid cursor");
-    // The C string ends at the first NUL byte.
-    let text = arg.split(|&b| b == 0).next().unwrap_or_default();
-    if text.is_empty() {
-        return Ok(0);
-    }
-    let (negative, digits) = match text[0] {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return Err(invalid());
-    }
-    let mut value: u64 = 0;
-    for &d in digits {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            .ok_or_else(invalid)?;
-    }
-    Ok(if negative {
-        value.wrapping_neg()
-    } else {
-        value
-    })
-}
-
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
 pub fn sscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = argv.get(1).unwrap_or_default();
-    let cursor = parse_scan_cursor(argv.get(2).unwrap_or_default())?;
+    let cursor = parse_cursor(argv.get(2).unwrap_or_default())?;
     // A missing key answers an empty scan before its options are even parsed.
     let Some(id) = lookup_set_read(ctx, key)? else {
         ctx.reply.array(2);
@@ -1187,28 +1155,6 @@ mod tests {
                 "-ERR value is not an integer or out of range|",
             ),
         ]);
-    }
-
-    #[test]
-    fn scan_cursor_follows_strtoul() {
-        use super::parse_scan_cursor as p;
-        assert_eq!(p(b""), Ok(0));
-        assert_eq!(p(b"17"), Ok(17));
-        assert_eq!(p(b"+5"), Ok(5));
-        assert_eq!(p(b"-1"), Ok(u64::MAX));
-        assert_eq!(p(b"-18446744073709551615"), Ok(1));
-        assert_eq!(p(b"18446744073709551615"), Ok(u64::MAX));
-        assert_eq!(p(b"3\0junk"), Ok(3));
-        for bad in [
-            &b"-"[..],
-            b"+",
-            b"1a",
-            b" 1",
-            b"18446744073709551616",
-            b"\t0",
-        ] {
-            assert!(p(bad).is_err(), "{bad:?}");
-        }
     }
 
     #[test]
