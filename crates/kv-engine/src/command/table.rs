@@ -6,7 +6,7 @@
 //! `since` and complexity match Redis 7.0's command table; summaries are kv's
 //! own words.
 
-use crate::cmd::{connection, expire, hash, keyspace, list, server, set, string};
+use crate::cmd::{connection, expire, hash, keyspace, list, server, set, string, zset};
 
 use super::Command;
 use super::flags::{ADMIN, LOADING, NOSCRIPT, STALE};
@@ -21,6 +21,7 @@ pub static FAMILIES: &[&[Command]] = &[
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
+    zset::COMMANDS,
 ];
 
 /// Key-spec flag sets the families share.

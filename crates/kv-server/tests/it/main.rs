@@ -11,4 +11,5 @@ mod oracle;
 mod oracle_hash;
 mod oracle_list;
 mod oracle_set;
+mod oracle_zset;
 mod process;
