@@ -441,3 +441,38 @@ fn a_killed_blocked_client_leaves_no_trace() {
     assert_eq!(t[4], b"*1\r\n$4\r\nkept\r\n");
     assert_eq!(t[5], b"1");
 }
+
+fn input_while_blocked(port: u16) -> Vec<Vec<u8>> {
+    let mut ctl = Raw::connect(port);
+    let mut w = Raw::connect(port);
+    w.cmd(&[b"BLPOP", b"k", b"0"]);
+    wait_blocked(&mut ctl, 1);
+    // Requests sent while blocked wait their turn, whatever their size.
+    let big = vec![b'x'; 100_000];
+    let mut batch = crate::harness::encode_request(&[b"SET", b"big", &big]);
+    batch.extend(crate::harness::encode_request(&[b"STRLEN", b"big"]));
+    batch.extend(crate::harness::encode_request(&[b"PING"]));
+    w.send(&batch);
+    assert!(silent_for(&mut w, 100), "still blocked");
+    let mut t = vec![ctl.call(&["EXISTS", "big"])];
+    t.push(ctl.call(&["RPUSH", "k", "v"]));
+    for _ in 0..4 {
+        t.push(w.read_raw());
+    }
+    // A timeout releases the pipeline behind it too.
+    let mut batch = crate::harness::encode_request(&[b"BRPOP", b"k", b"0.05"]);
+    batch.extend(crate::harness::encode_request(&[b"ECHO", b"after"]));
+    w.send(&batch);
+    t.push(w.read_raw());
+    t.push(w.read_raw());
+    t
+}
+
+#[test]
+fn input_sent_while_blocked_runs_once_released() {
+    let t = on_both(input_while_blocked);
+    assert_eq!(t[0], b":0\r\n");
+    assert_eq!(t[4], b":100000\r\n");
+    assert_eq!(t[6], b"*-1\r\n");
+    assert_eq!(t[7], b"$5\r\nafter\r\n");
+}
