@@ -139,16 +139,23 @@ impl Blocking {
             .unwrap_or_default()
     }
 
+    /// Parked clients that have a deadline (INFO clients_in_timeout_table).
+    pub fn with_deadline(&self) -> usize {
+        self.deadlines.len()
+    }
+
     /// The earliest deadline of a parked client (0: none).
     pub fn next_deadline(&self) -> u64 {
         self.deadlines.first().map_or(0, |(at, _)| *at)
     }
 
     /// Clients whose deadline is at or before `now_ms`.
+    /// Strictly before, as Redis compares: `now_ms` is rounded down, so a
+    /// deadline equal to it may not have passed yet.
     pub fn expired(&self, now_ms: u64) -> Vec<ClientId> {
         self.deadlines
             .iter()
-            .take_while(|(at, _)| *at <= now_ms)
+            .take_while(|(at, _)| *at < now_ms)
             .map(|(_, c)| *c)
             .collect()
     }

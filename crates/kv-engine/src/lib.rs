@@ -663,8 +663,9 @@ impl Engine {
         };
         let elapsed = host.monotonic_us().saturating_sub(started);
 
-        // A retry that still finds nothing is not a new call.
-        if !(retry && block.is_some()) {
+        // A blocking command counts once, when it first runs (Redis counts it
+        // once too); its retries are not new calls.
+        if !retry {
             self.stats.total_commands_processed += 1;
             let stats = &mut self.call_stats[id.0 as usize];
             stats.calls += 1;
@@ -777,7 +778,7 @@ impl Engine {
     /// this every loop turn.
     pub fn expire_blocked(&mut self) {
         let next = self.blocking.next_deadline();
-        if next == 0 || next > self.now_ms {
+        if next == 0 || next >= self.now_ms {
             return;
         }
         for client in self.blocking.expired(self.now_ms) {
@@ -800,6 +801,11 @@ impl Engine {
     /// Whether some client was released and not yet resumed by the server.
     pub fn has_released(&self) -> bool {
         self.blocking.has_released()
+    }
+
+    /// Parked clients with a deadline (INFO clients_in_timeout_table).
+    pub fn clients_in_timeout_table(&self) -> usize {
+        self.blocking.with_deadline()
     }
 
     /// Number of parked clients (INFO blocked_clients).

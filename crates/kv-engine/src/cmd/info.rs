@@ -129,7 +129,12 @@ fn write_section(ctx: &mut Ctx<'_>, name: &str, out: &mut String) {
             );
             field!(out, "blocked_clients", "{}", engine.blocked_clients());
             field!(out, "tracking_clients", "0");
-            field!(out, "clients_in_timeout_table", "0");
+            field!(
+                out,
+                "clients_in_timeout_table",
+                "{}",
+                engine.clients_in_timeout_table()
+            );
         }
         "memory" => {
             let p = ctx.host.process_stats();

@@ -99,18 +99,46 @@ fn reply_info(reply: &mut Reply<'_>, cmd: &Command) {
 
 fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     let k = cmd.keys;
-    if k.is_none() {
-        reply.set(0);
-        return;
+    let fixed = usize::from(k.first > 0) + usize::from(k.first > 0 && !k.second_flags.is_empty());
+    reply.set(fixed + usize::from(k.keynum_at > 0));
+    if k.first > 0 {
+        if k.second_flags.is_empty() {
+            let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
+            reply_key_spec(reply, k.spec_flags, k.first, lastkey, k.step);
+        } else {
+            // The first key alone, then the rest (to the end for SINTERSTORE).
+            reply_key_spec(reply, k.spec_flags, k.first, 0, 1);
+            let lastkey = if k.last < 0 { k.last } else { 0 };
+            reply_key_spec(reply, k.second_flags, k.first + 1, lastkey, 1);
+        }
     }
-    if k.second_flags.is_empty() {
-        reply.set(1);
-        let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
-        reply_key_spec(reply, k.spec_flags, k.first, lastkey, k.step);
-    } else {
-        reply.set(2);
-        reply_key_spec(reply, k.spec_flags, k.first, 0, 1);
-        reply_key_spec(reply, k.second_flags, k.first + 1, 0, 1);
+    if k.keynum_at > 0 {
+        reply.map(3);
+        reply.bulk(b"flags");
+        reply.set(k.keynum_flags.len());
+        for flag in k.keynum_flags {
+            reply.simple(flag.as_bytes());
+        }
+        reply.bulk(b"begin_search");
+        reply.map(2);
+        reply.bulk(b"type");
+        reply.bulk(b"index");
+        reply.bulk(b"spec");
+        reply.map(1);
+        reply.bulk(b"index");
+        reply.integer(i64::from(k.keynum_at));
+        reply.bulk(b"find_keys");
+        reply.map(2);
+        reply.bulk(b"type");
+        reply.bulk(b"keynum");
+        reply.bulk(b"spec");
+        reply.map(3);
+        reply.bulk(b"keynumidx");
+        reply.integer(0);
+        reply.bulk(b"firstkey");
+        reply.integer(1);
+        reply.bulk(b"keystep");
+        reply.integer(1);
     }
 }
 
@@ -275,8 +303,9 @@ pub fn command_list_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     Ok(())
 }
 
-/// The command named in `argv[2..]` and its key positions, for GETKEYS.
-fn keys_of(argv: Argv<'_>) -> Result<(&'static Command, Vec<usize>), CmdError> {
+/// The command named in `argv[2..]` and its keys' positions and flags, for
+/// GETKEYS (positions relative to the named command).
+fn keys_of(argv: Argv<'_>) -> Result<Vec<(usize, &'static [&'static str])>, CmdError> {
     let call: Vec<&[u8]> = argv.iter().skip(2).collect();
     let (mut cmd, _) = command::index()
         .find(call[0])
@@ -291,18 +320,18 @@ fn keys_of(argv: Argv<'_>) -> Result<(&'static Command, Vec<usize>), CmdError> {
             "Invalid number of arguments specified for command",
         ));
     }
-    let positions = cmd.keys.positions(call.len());
+    let positions = cmd.keys.positions_of(&call);
     if positions.is_empty() {
         return Err(CmdError::err("The command has no key arguments"));
     }
-    Ok((cmd, positions))
+    Ok(positions)
 }
 
 /// COMMAND GETKEYS command [arg ...]
 pub fn command_getkeys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let (_, positions) = keys_of(argv)?;
+    let positions = keys_of(argv)?;
     ctx.reply.array(positions.len());
-    for p in positions {
+    for (p, _) in positions {
         ctx.reply.bulk(argv.get(p + 2).unwrap_or_default());
     }
     Ok(())
@@ -310,16 +339,11 @@ pub fn command_getkeys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// COMMAND GETKEYSANDFLAGS command [arg ...]
 pub fn command_getkeysandflags_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let (cmd, positions) = keys_of(argv)?;
+    let positions = keys_of(argv)?;
     ctx.reply.array(positions.len());
-    for p in positions {
+    for (p, flags) in positions {
         ctx.reply.array(2);
         ctx.reply.bulk(argv.get(p + 2).unwrap_or_default());
-        let flags = if p == cmd.keys.first as usize + 1 && !cmd.keys.second_flags.is_empty() {
-            cmd.keys.second_flags
-        } else {
-            cmd.keys.spec_flags
-        };
         ctx.reply.set(flags.len());
         for flag in flags {
             ctx.reply.simple(flag.as_bytes());

@@ -919,7 +919,7 @@ pub static COMMANDS: &[Command] = &[
         acl: acl::LIST,
         // The keys follow a count argument, which the range form of key
         // positions cannot describe: COMMAND INFO reports 0 0 0 as Redis does.
-        keys: Keys::NONE,
+        keys: Keys::numkeys(1, &["RW", "access", "delete"]),
         group: Group::List,
         since: "7.0.0",
         summary: "Pops elements from the first non-empty list among several keys.",
@@ -988,7 +988,7 @@ pub static COMMANDS: &[Command] = &[
         flags: WRITE | BLOCKING | MOVABLE_KEYS,
         acl: acl::LIST,
         // See LMPOP.
-        keys: Keys::NONE,
+        keys: Keys::numkeys(2, &["RW", "access", "delete"]),
         group: Group::List,
         since: "7.0.0",
         summary: "LMPOP that waits for one of the lists to have elements.",
@@ -1273,7 +1273,7 @@ mod tests {
         t.set_time_ms(now + 499);
         t.engine.expire_blocked();
         assert_eq!(pending(&mut t, b), "");
-        t.set_time_ms(now + 500);
+        t.set_time_ms(now + 502);
         t.engine.expire_blocked();
         assert_eq!(pending(&mut t, b), "*-1|");
         assert_eq!(t.engine.blocked_clients(), 0);

@@ -698,13 +698,7 @@ const RW_ACCESS_DELETE: &[&str] = &["RW", "access", "delete"];
 /// A *STORE command's keys: the destination at 1 with `dst_flags`, the sources
 /// from 2 to the end, read (COMMAND INFO: 1 -1 1).
 const fn store_keys(dst_flags: &'static [&'static str]) -> Keys {
-    Keys {
-        first: 1,
-        last: -1,
-        step: 1,
-        spec_flags: dst_flags,
-        second_flags: RO_ACCESS,
-    }
+    Keys::store(dst_flags, RO_ACCESS)
 }
 
 /// The set family's table entries (arity, flags, keys, categories, since,
@@ -848,7 +842,7 @@ pub static COMMANDS: &[Command] = &[
         flags: READONLY | MOVABLE_KEYS,
         acl: acl::SET,
         // COMMAND INFO reports 0 0 0: the keys are found through numkeys.
-        keys: Keys::NONE,
+        keys: Keys::numkeys(1, &["RO", "access"]),
         group: Group::Set,
         since: "7.0.0",
         summary: "Counts the members common to all the given sets, optionally stopping at a limit.",

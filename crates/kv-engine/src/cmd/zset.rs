@@ -1663,7 +1663,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -4,
         flags: WRITE | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::NONE,
+        keys: Keys::numkeys(1, &["RW", "access", "delete"]),
         group: Group::SortedSet,
         since: "7.0.0",
         summary: "Removes and returns the lowest or highest scoring members of the first non-empty sorted set.",
@@ -1692,7 +1692,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -3,
         flags: READONLY | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::NONE,
+        keys: Keys::numkeys(1, &["RO", "access"]),
         group: Group::SortedSet,
         since: "6.2.0",
         summary: "Returns the union of sorted sets (plain sets count with score 1).",
@@ -1706,7 +1706,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -3,
         flags: READONLY | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::NONE,
+        keys: Keys::numkeys(1, &["RO", "access"]),
         group: Group::SortedSet,
         since: "6.2.0",
         summary: "Returns the intersection of sorted sets (plain sets count with score 1).",
@@ -1720,7 +1720,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -3,
         flags: READONLY | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::NONE,
+        keys: Keys::numkeys(1, &["RO", "access"]),
         group: Group::SortedSet,
         since: "6.2.0",
         summary: "Returns the members of the first sorted set that are in none of the others.",
@@ -1734,7 +1734,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -4,
         flags: WRITE | DENYOOM | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::one(OW_UPDATE),
+        keys: Keys::store_numkeys(&["OW", "update"], &["RO", "access"]),
         group: Group::SortedSet,
         since: "2.0.0",
         summary: "Stores the union of sorted sets in a key.",
@@ -1748,7 +1748,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -4,
         flags: WRITE | DENYOOM | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::one(OW_UPDATE),
+        keys: Keys::store_numkeys(&["OW", "update"], &["RO", "access"]),
         group: Group::SortedSet,
         since: "2.0.0",
         summary: "Stores the intersection of sorted sets in a key.",
@@ -1762,7 +1762,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -4,
         flags: WRITE | DENYOOM | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::one(OW_UPDATE),
+        keys: Keys::store_numkeys(&["OW", "update"], &["RO", "access"]),
         group: Group::SortedSet,
         since: "6.2.0",
         summary: "Stores the difference of sorted sets in a key.",
@@ -1776,7 +1776,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -3,
         flags: READONLY | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::NONE,
+        keys: Keys::numkeys(1, &["RO", "access"]),
         group: Group::SortedSet,
         since: "7.0.0",
         summary: "Counts the members of the intersection of sorted sets, optionally up to a limit.",
@@ -1833,7 +1833,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -5,
         flags: WRITE | BLOCKING | MOVABLE_KEYS,
         acl: acl::SORTEDSET,
-        keys: Keys::NONE,
+        keys: Keys::numkeys(2, &["RW", "access", "delete"]),
         group: Group::SortedSet,
         since: "7.0.0",
         summary: "Removes and returns the lowest or highest scoring members of the first non-empty sorted set, waiting for one if needed.",
@@ -2167,7 +2167,8 @@ mod tests {
         // Timeouts answer a null array.
         let now = t.engine.now_ms();
         assert_eq!(shown(&t.run(&["BZPOPMAX", "k2", "1.5"])), "");
-        t.set_time_ms(now + 1500);
+        // Deadlines pass strictly after their millisecond, as in Redis.
+        t.set_time_ms(now + 1501);
         t.engine.expire_blocked();
         assert_eq!(pending(&mut t, me), "*-1|");
     }

@@ -168,6 +168,11 @@ pub struct Keys {
     /// For commands whose two keys have different access (RENAME, COPY): the
     /// flags of the key right after `first`, reported as a second key spec.
     pub second_flags: &'static [&'static str],
+    /// Keys counted by a `numkeys` argument (ZUNION, LMPOP...): the position
+    /// of that argument (0: none); the keys follow it. Reported as a "keynum"
+    /// key spec with `keynum_flags`.
+    pub keynum_at: i32,
+    pub keynum_flags: &'static [&'static str],
 }
 
 impl Keys {
@@ -177,6 +182,8 @@ impl Keys {
         step: 0,
         spec_flags: &[],
         second_flags: &[],
+        keynum_at: 0,
+        keynum_flags: &[],
     };
 
     /// One key at argument 1.
@@ -187,6 +194,8 @@ impl Keys {
             step: 1,
             spec_flags,
             second_flags: &[],
+            keynum_at: 0,
+            keynum_flags: &[],
         }
     }
 
@@ -201,6 +210,55 @@ impl Keys {
             step: 1,
             spec_flags,
             second_flags,
+            keynum_at: 0,
+            keynum_flags: &[],
+        }
+    }
+
+    /// A destination at 1 and sources from 2 to the end with other flags
+    /// (SINTERSTORE: COMMAND INFO 1 -1 1, two key specs).
+    pub const fn store(
+        dst_flags: &'static [&'static str],
+        src_flags: &'static [&'static str],
+    ) -> Keys {
+        Keys {
+            first: 1,
+            last: -1,
+            step: 1,
+            spec_flags: dst_flags,
+            second_flags: src_flags,
+            keynum_at: 0,
+            keynum_flags: &[],
+        }
+    }
+
+    /// Keys counted by the `numkeys` argument at `at` (ZUNION, LMPOP, BZMPOP):
+    /// no fixed positions (COMMAND INFO 0 0 0), one keynum key spec.
+    pub const fn numkeys(at: i32, flags: &'static [&'static str]) -> Keys {
+        Keys {
+            first: 0,
+            last: 0,
+            step: 0,
+            spec_flags: &[],
+            second_flags: &[],
+            keynum_at: at,
+            keynum_flags: flags,
+        }
+    }
+
+    /// A destination at 1, then keys counted by `numkeys` at 2 (ZUNIONSTORE).
+    pub const fn store_numkeys(
+        dst_flags: &'static [&'static str],
+        src_flags: &'static [&'static str],
+    ) -> Keys {
+        Keys {
+            first: 1,
+            last: 1,
+            step: 1,
+            spec_flags: dst_flags,
+            second_flags: &[],
+            keynum_at: 2,
+            keynum_flags: src_flags,
         }
     }
 
@@ -216,16 +274,48 @@ impl Keys {
             step,
             spec_flags,
             second_flags: &[],
+            keynum_at: 0,
+            keynum_flags: &[],
         }
     }
 
     pub fn is_none(&self) -> bool {
-        self.first == 0
+        self.first == 0 && self.keynum_at == 0
     }
 
-    /// Argument positions of the keys in a call with `argc` arguments.
+    /// Argument positions of the keys in a call, with the flags of each.
+    pub fn positions_of(&self, argv: &[&[u8]]) -> Vec<(usize, &'static [&'static str])> {
+        let argc = argv.len();
+        let mut out: Vec<(usize, &'static [&'static str])> = self
+            .positions(argc)
+            .into_iter()
+            .map(|p| {
+                let flags = if p > self.first as usize && !self.second_flags.is_empty() {
+                    self.second_flags
+                } else {
+                    self.spec_flags
+                };
+                (p, flags)
+            })
+            .collect();
+        if self.keynum_at > 0 {
+            let at = self.keynum_at as usize;
+            let count = argv
+                .get(at)
+                .and_then(|n| resp_proto::parse_i64(n))
+                .unwrap_or(0)
+                .max(0) as usize;
+            for p in at + 1..=(at + count).min(argc.saturating_sub(1)) {
+                out.push((p, self.keynum_flags));
+            }
+        }
+        out
+    }
+
+    /// Argument positions of the fixed (first/last/step) keys in a call with
+    /// `argc` arguments.
     pub fn positions(&self, argc: usize) -> Vec<usize> {
-        if self.is_none() || argc <= self.first as usize {
+        if self.first == 0 || argc <= self.first as usize {
             return Vec::new();
         }
         let last = if self.last < 0 {

@@ -367,6 +367,85 @@ const DEBUG_SCRIPT: &[&[&str]] = &[
     &["DEBUG", "SLEEP", "0"],
 ];
 
+/// Key specifications and key extraction, including commands whose keys are
+/// counted by a numkeys argument and *STORE commands with two specs.
+const KEYSPEC_SCRIPT: &[&[&str]] = &[
+    &[
+        "COMMAND",
+        "INFO",
+        "sintercard",
+        "zunion",
+        "zunionstore",
+        "zmpop",
+        "bzmpop",
+        "lmpop",
+        "blmpop",
+    ],
+    &[
+        "COMMAND",
+        "INFO",
+        "sinterstore",
+        "sunionstore",
+        "sdiffstore",
+        "zinterstore",
+        "zdiffstore",
+        "rename",
+        "copy",
+        "lcs",
+    ],
+    &[
+        "COMMAND",
+        "INFO",
+        "zinter",
+        "zdiff",
+        "zintercard",
+        "object|encoding",
+    ],
+    &[
+        "COMMAND",
+        "GETKEYS",
+        "sintercard",
+        "2",
+        "a",
+        "b",
+        "LIMIT",
+        "1",
+    ],
+    &[
+        "COMMAND",
+        "GETKEYS",
+        "zunionstore",
+        "dst",
+        "2",
+        "a",
+        "b",
+        "WEIGHTS",
+        "1",
+        "2",
+    ],
+    &["COMMAND", "GETKEYS", "lmpop", "2", "a", "b", "LEFT"],
+    &["COMMAND", "GETKEYS", "bzmpop", "0", "1", "z", "MIN"],
+    &["COMMAND", "GETKEYS", "sinterstore", "dst", "a", "b"],
+    &["COMMAND", "GETKEYSANDFLAGS", "sinterstore", "dst", "a", "b"],
+    &[
+        "COMMAND",
+        "GETKEYSANDFLAGS",
+        "zunionstore",
+        "dst",
+        "2",
+        "a",
+        "b",
+    ],
+    &["COMMAND", "GETKEYSANDFLAGS", "rename", "a", "b"],
+    &["COMMAND", "GETKEYSANDFLAGS", "lmpop", "1", "l", "RIGHT"],
+];
+
+#[test]
+fn key_specs_match_redis() {
+    compare(KEYSPEC_SCRIPT, false);
+    compare(KEYSPEC_SCRIPT, true);
+}
+
 #[test]
 fn debug_replies_match_redis() {
     compare_with(DEBUG_SCRIPT, false, &["--enable-debug-command", "yes"]);
