@@ -60,14 +60,13 @@ pub const TESTS: &[ThroughputTest] = &[
     test("GET", "get", "GET", true, 1),
     test("INCR", "incr", "INCR", true, 1),
     test("MSET", "mset", "MSET", true, 1),
-    // Off by default until kv serves lists, sets, hashes and sorted sets.
-    test("LPUSH", "lpush", "LPUSH", false, 1),
-    test("RPOP", "rpop", "RPOP", false, 1),
-    test("SADD", "sadd", "SADD", false, 1),
-    test("HSET", "hset", "HSET", false, 1),
-    test("ZADD", "zadd", "ZADD", false, 1),
-    test("LRANGE_100", "lrange_100", "LRANGE_100", false, 4),
-    test("LRANGE_600", "lrange_600", "LRANGE_600", false, 10),
+    test("LPUSH", "lpush", "LPUSH", true, 1),
+    test("RPOP", "rpop", "RPOP", true, 1),
+    test("SADD", "sadd", "SADD", true, 1),
+    test("HSET", "hset", "HSET", true, 1),
+    test("ZADD", "zadd", "ZADD", true, 1),
+    test("LRANGE_100", "lrange_100", "LRANGE_100", true, 4),
+    test("LRANGE_600", "lrange_600", "LRANGE_600", true, 10),
 ];
 
 /// One memory dataset.
@@ -104,14 +103,13 @@ pub const DATASETS: &[Dataset] = &[
         default: true,
         load: |p, n| load_strings(p, n, true),
     },
-    // Off by default until kv serves these types.
     Dataset {
         name: "hashes-100k",
         description: "HSET hash:000000..hash:099999, 10 fields field:0..field:9 with 8-byte values each",
         items: 100_000,
         item_unit: ("hash", "hashes"),
         keys: 100_000,
-        default: false,
+        default: true,
         load: load_hashes,
     },
     Dataset {
@@ -120,7 +118,7 @@ pub const DATASETS: &[Dataset] = &[
         items: 1_000_000,
         item_unit: ("element", "elements"),
         keys: 1,
-        default: false,
+        default: true,
         load: load_list,
     },
     Dataset {
@@ -129,7 +127,7 @@ pub const DATASETS: &[Dataset] = &[
         items: 1_000_000,
         item_unit: ("member", "members"),
         keys: 1,
-        default: false,
+        default: true,
         load: load_zset,
     },
 ];
@@ -238,7 +236,7 @@ usage: cargo xtask bench [flags]
   --clients N        redis-benchmark -c (default 50)
   --tests LIST       default | all | none | comma-separated names
                      (PING SET GET INCR MSET LPUSH RPOP SADD HSET ZADD LRANGE_100 LRANGE_600;
-                     default: PING,SET,GET,INCR,MSET)
+                     default: every row)
   --memory LIST      default | all | none | comma-separated datasets
                      (strings-1M strings-1M-ttl hashes-100k list-1M zset-1M;
                      default: strings-1M,strings-1M-ttl)
