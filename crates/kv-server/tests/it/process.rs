@@ -90,3 +90,68 @@ fn config_set_port_moves_the_listener() {
     // The connection made on the old port keeps working.
     assert_eq!(raw.call(&["PING"]), b"+PONG\r\n");
 }
+
+#[test]
+fn serves_a_unix_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kv.sock");
+    let server = TestServer::start(&[
+        "--unixsocket",
+        path.to_str().unwrap(),
+        "--unixsocketperm",
+        "700",
+    ]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !path.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    use std::io::{Read, Write};
+    let mut sock = std::os::unix::net::UnixStream::connect(&path).unwrap();
+    sock.write_all(b"PING\r\nCLIENT INFO\r\n").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&got).contains("flags=U") {
+        let n = sock.read(&mut buf).unwrap();
+        assert!(n > 0, "closed early: {}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert!(got.starts_with(b"+PONG\r\n"));
+    drop(server);
+}
+
+#[test]
+fn config_rewrite_updates_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("kv.conf");
+    let port = crate::harness::free_port();
+    std::fs::write(
+        &conf,
+        format!("# my settings\nport {port}\nbind 127.0.0.1\nsave \"\"\ntimeout 0\n"),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kv-server"))
+        .arg(&conf)
+        .arg("--logfile")
+        .arg(dir.path().join("log"))
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut raw = crate::harness::Raw::connect(port);
+    assert_eq!(
+        raw.call(&["CONFIG", "SET", "timeout", "300", "maxclients", "500"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(raw.call(&["CONFIG", "REWRITE"]), b"+OK\r\n");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    assert!(text.starts_with("# my settings\n"), "{text}");
+    assert!(text.contains("timeout 300"), "{text}");
+    assert!(text.contains("maxclients 500"), "{text}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
