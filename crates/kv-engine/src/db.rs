@@ -87,6 +87,16 @@ pub trait Typed: Sized {
     fn is_empty_value(&self) -> bool;
 }
 
+/// The value behind a live id as a `T`, or WRONGTYPE.
+pub fn typed<T: Typed>(db: &Db, id: Id) -> Result<&T, crate::CmdError> {
+    T::of(&db.entry(id).value).ok_or(crate::CmdError::WrongType)
+}
+
+/// [`typed`] for modification.
+pub fn typed_mut<T: Typed>(db: &mut Db, id: Id) -> Result<&mut T, crate::CmdError> {
+    T::of_mut(&mut db.entry_mut(id).value).ok_or(crate::CmdError::WrongType)
+}
+
 macro_rules! typed_collection {
     ($ty:ty, $variant:ident) => {
         impl Typed for $ty {

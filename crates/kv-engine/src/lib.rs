@@ -264,6 +264,31 @@ impl<'a> Ctx<'a> {
         self.engine.dirty += changes;
     }
 
+    /// Looks `key` up for reading (a keyspace hit or miss) and checks it holds
+    /// a `T`: `Ok(None)` when missing, WRONGTYPE when it holds something else.
+    pub fn lookup_read_as<T: db::Typed>(
+        &mut self,
+        key: &[u8],
+    ) -> Result<Option<kv_types::dict::Id>, CmdError> {
+        let Some(id) = self.lookup_read(key) else {
+            return Ok(None);
+        };
+        db::typed::<T>(self.db(), id)?;
+        Ok(Some(id))
+    }
+
+    /// [`Ctx::lookup_read_as`] for writing (no hit/miss counting).
+    pub fn lookup_write_as<T: db::Typed>(
+        &mut self,
+        key: &[u8],
+    ) -> Result<Option<kv_types::dict::Id>, CmdError> {
+        let Some(id) = self.lookup_write(key) else {
+            return Ok(None);
+        };
+        db::typed::<T>(self.db(), id)?;
+        Ok(Some(id))
+    }
+
     /// The value at `key` as a `T` for reading, with the reply writer borrowed
     /// alongside: `Ok(None)` when the key is missing, WRONGTYPE when it holds
     /// another type. Counts a keyspace hit or miss.

@@ -20,7 +20,6 @@
 //!   SUNION, SDIFF and SPOP with a count answer a set (`~`), SRANDMEMBER with a
 //!   count an array.
 
-use kv_types::dict::Id;
 use kv_types::glob::glob_match;
 use kv_types::listpack::{Elem, IntBuf, OwnedElem};
 use kv_types::set::Set;
@@ -32,7 +31,8 @@ use crate::Ctx;
 use crate::command::flags::*;
 use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
-use crate::db::{Db, Typed};
+use crate::db::Typed;
+use crate::db::{typed, typed_mut};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 
@@ -46,34 +46,6 @@ fn reply_elem(reply: &mut Reply<'_>, e: Elem<'_>) {
         Elem::Int(v) => reply.bulk_int(v),
         Elem::Str(s) => reply.bulk(s),
     }
-}
-
-/// The set an id found by a lookup points at; WRONGTYPE for another type.
-fn set_at(db: &Db, id: Id) -> Result<&Set, CmdError> {
-    Set::of(&db.entry(id).value).ok_or(CmdError::WrongType)
-}
-
-fn set_at_mut(db: &mut Db, id: Id) -> Result<&mut Set, CmdError> {
-    Set::of_mut(&mut db.entry_mut(id).value).ok_or(CmdError::WrongType)
-}
-
-/// Looks `key` up for reading (a keyspace hit or miss): `None` when missing,
-/// WRONGTYPE when it holds something else.
-fn lookup_set_read(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Id>, CmdError> {
-    let Some(id) = ctx.lookup_read(key) else {
-        return Ok(None);
-    };
-    set_at(ctx.db(), id)?;
-    Ok(Some(id))
-}
-
-/// [`lookup_set_read`] for commands that modify the set (no hit/miss count).
-fn lookup_set_write(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Id>, CmdError> {
-    let Some(id) = ctx.lookup_write(key) else {
-        return Ok(None);
-    };
-    set_at(ctx.db(), id)?;
-    Ok(Some(id))
 }
 
 /// Membership of an element taken from another set.
@@ -205,13 +177,13 @@ pub fn srandmember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 }
 
 fn srandmember_one(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
-    let Some(id) = lookup_set_read(ctx, key)? else {
+    let Some(id) = ctx.lookup_read_as::<Set>(key)? else {
         ctx.reply.null();
         return Ok(());
     };
     let index = ctx.db_index();
     let engine = &mut *ctx.engine;
-    let set = set_at(&engine.dbs[index], id)?;
+    let set = typed::<Set>(&engine.dbs[index], id)?;
     let rng = &mut engine.rng;
     match set.random_member(&mut || rng.next_u64()) {
         Some(e) => reply_elem(&mut ctx.reply, e),
@@ -230,7 +202,7 @@ fn srandmember_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
     }
     let unique = n >= 0;
     let count = usize::try_from(n.unsigned_abs()).unwrap_or(usize::MAX);
-    let Some(id) = lookup_set_read(ctx, key)? else {
+    let Some(id) = ctx.lookup_read_as::<Set>(key)? else {
         ctx.reply.array(0);
         return Ok(());
     };
@@ -240,7 +212,7 @@ fn srandmember_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
     }
     let index = ctx.db_index();
     let engine = &mut *ctx.engine;
-    let set = set_at(&engine.dbs[index], id)?;
+    let set = typed::<Set>(&engine.dbs[index], id)?;
     let rng = &mut engine.rng;
     let reply = &mut ctx.reply;
     if !unique || count == 1 {
@@ -277,13 +249,13 @@ pub fn spop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 }
 
 fn spop_one(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
-    let Some(id) = lookup_set_write(ctx, key)? else {
+    let Some(id) = ctx.lookup_write_as::<Set>(key)? else {
         ctx.reply.null();
         return Ok(());
     };
     let index = ctx.db_index();
     let engine = &mut *ctx.engine;
-    let set = set_at_mut(&mut engine.dbs[index], id)?;
+    let set = typed_mut::<Set>(&mut engine.dbs[index], id)?;
     let rng = &mut engine.rng;
     match set.pop_random(&mut || rng.next_u64()) {
         Some(e) => reply_elem(&mut ctx.reply, e.as_elem()),
@@ -299,7 +271,7 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
         Some(n) if n >= 0 => n as u64,
         _ => return Err(CmdError::err("value is out of range, must be positive")),
     };
-    let Some(id) = lookup_set_write(ctx, key)? else {
+    let Some(id) = ctx.lookup_write_as::<Set>(key)? else {
         ctx.reply.set(0);
         return Ok(());
     };
@@ -310,7 +282,7 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
     let index = ctx.db_index();
     let limits = ctx.engine.set_limits();
     let engine = &mut *ctx.engine;
-    let set = set_at_mut(&mut engine.dbs[index], id)?;
+    let set = typed_mut::<Set>(&mut engine.dbs[index], id)?;
     let rng = &mut engine.rng;
     let reply = &mut ctx.reply;
     let size = set.len() as u64;
@@ -373,16 +345,16 @@ pub fn smove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let limits = ctx.engine.set_limits();
     let clock = ctx.access_clock();
     let db = &mut ctx.engine.dbs[index];
-    set_at(db, src_id)?;
+    typed::<Set>(db, src_id)?;
     if let Some(dst_id) = dst_id {
-        set_at(db, dst_id)?;
+        typed::<Set>(db, dst_id)?;
     }
     if dst_id == Some(src_id) {
-        let found = set_at(db, src_id)?.contains(member);
+        let found = typed::<Set>(db, src_id)?.contains(member);
         ctx.reply.integer(i64::from(found));
         return Ok(());
     }
-    let source = set_at_mut(db, src_id)?;
+    let source = typed_mut::<Set>(db, src_id)?;
     if !source.remove(member) {
         ctx.reply.integer(0);
         return Ok(());
@@ -394,7 +366,7 @@ pub fn smove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         Some(id) => id,
         None => db.insert(dst, Set::new().into_value(), clock),
     };
-    let added = set_at_mut(db, dst_id)?.add(member, &limits);
+    let added = typed_mut::<Set>(db, dst_id)?.add(member, &limits);
     ctx.dirty(1 + u64::from(added));
     ctx.reply.integer(1);
     Ok(())
@@ -417,7 +389,7 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
     let mut ids = Vec::with_capacity(keys.len());
     let mut any_missing = false;
     for key in keys {
-        match lookup_set_read(ctx, key)? {
+        match ctx.lookup_read_as::<Set>(key)? {
             Some(id) => ids.push(id),
             None => any_missing = true,
         }
@@ -427,7 +399,7 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
     let db = &ctx.engine.dbs[index];
     let mut sets = Vec::with_capacity(ids.len());
     for &id in &ids {
-        sets.push((id, set_at(db, id)?));
+        sets.push((id, typed::<Set>(db, id)?));
     }
     sets.sort_by_key(|(_, set)| set.len());
     let smallest = match sets.first() {
@@ -546,7 +518,7 @@ fn sunion_diff_generic(
 ) -> CmdResult {
     let mut ids = Vec::with_capacity(keys.len());
     for key in keys {
-        ids.push(lookup_set_read(ctx, key)?);
+        ids.push(ctx.lookup_read_as::<Set>(key)?);
     }
     let limits = ctx.engine.set_limits();
     let index = ctx.db_index();
@@ -554,7 +526,7 @@ fn sunion_diff_generic(
     let mut sets: Vec<Option<&Set>> = Vec::with_capacity(ids.len());
     for id in &ids {
         sets.push(match id {
-            Some(id) => Some(set_at(db, *id)?),
+            Some(id) => Some(typed::<Set>(db, *id)?),
             None => None,
         });
     }
@@ -654,7 +626,7 @@ pub fn sscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = argv.get(1).unwrap_or_default();
     let cursor = parse_cursor(argv.get(2).unwrap_or_default())?;
     // A missing key answers an empty scan before its options are even parsed.
-    let Some(id) = lookup_set_read(ctx, key)? else {
+    let Some(id) = ctx.lookup_read_as::<Set>(key)? else {
         ctx.reply.array(2);
         ctx.reply.bulk(b"0");
         ctx.reply.array(0);
@@ -662,7 +634,7 @@ pub fn sscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     };
     let opts = ScanOptions::parse(argv, 3, false)?;
     let index = ctx.db_index();
-    let set = set_at(&ctx.engine.dbs[index], id)?;
+    let set = typed::<Set>(&ctx.engine.dbs[index], id)?;
     let mut found: Vec<OwnedElem> = Vec::new();
     // An intset comes back whole with cursor 0. A table is walked bucket by
     // bucket until COUNT members were seen (before MATCH filters them), with at

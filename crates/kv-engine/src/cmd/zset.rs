@@ -29,7 +29,6 @@
 //!   ZPOPMIN/ZPOPMAX nest only when given a count; BZPOPMIN/BZPOPMAX stay flat;
 //!   ZMPOP/BZMPOP nest in both protocols; ZSCAN's scores are bulk strings.
 
-use kv_types::dict::Id;
 use kv_types::glob::glob_match;
 use kv_types::listpack::IntBuf;
 use kv_types::score::{
@@ -47,7 +46,8 @@ use crate::blocking::parse_timeout;
 use crate::command::flags::*;
 use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
-use crate::db::{Db, Typed, Value};
+use crate::db::{Typed, Value};
+use crate::db::{typed, typed_mut};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 
@@ -67,23 +67,6 @@ fn arg<'a>(argv: Argv<'a>, i: usize) -> &'a [u8] {
 /// One of kv-types' complete error texts (`ERR ...`) as a command error.
 fn full_err(text: &str) -> CmdError {
     CmdError::err(text.strip_prefix("ERR ").unwrap_or(text))
-}
-
-fn zset_at(db: &Db, id: Id) -> Result<&SortedSet, CmdError> {
-    SortedSet::of(&db.entry(id).value).ok_or(CmdError::WrongType)
-}
-
-fn zset_at_mut(db: &mut Db, id: Id) -> Result<&mut SortedSet, CmdError> {
-    SortedSet::of_mut(&mut db.entry_mut(id).value).ok_or(CmdError::WrongType)
-}
-
-/// Looks `key` up for writing: `None` when missing, WRONGTYPE for another type.
-fn lookup_zset_write(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Id>, CmdError> {
-    let Some(id) = ctx.lookup_write(key) else {
-        return Ok(None);
-    };
-    zset_at(ctx.db(), id)?;
-    Ok(Some(id))
 }
 
 /// The header of a list of elements: with scores, RESP2 flattens the pairs
@@ -198,7 +181,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, zincrby: bool) -> CmdResult {
     }
 
     let limits = ctx.engine.zset_limits();
-    let (id, created) = match lookup_zset_write(ctx, key)? {
+    let (id, created) = match ctx.lookup_write_as::<SortedSet>(key)? {
         Some(id) => (id, false),
         None if flags.xx => {
             // Nothing to update, nothing to create.
@@ -219,7 +202,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, zincrby: bool) -> CmdResult {
     };
 
     let index = ctx.db_index();
-    let z = zset_at_mut(&mut ctx.engine.dbs[index], id)?;
+    let z = typed_mut::<SortedSet>(&mut ctx.engine.dbs[index], id)?;
     let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
     let mut last_score = 0.0;
     let mut failed = None;
@@ -274,11 +257,11 @@ fn zadd_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, zincrby: bool) -> CmdResult {
 /// ZREM key member [member ...]
 pub fn zrem_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = arg(argv, 1);
-    let Some(id) = lookup_zset_write(ctx, key)? else {
+    let Some(id) = ctx.lookup_write_as::<SortedSet>(key)? else {
         ctx.reply.integer(0);
         return Ok(());
     };
-    let z = zset_at_mut(ctx.db(), id)?;
+    let z = typed_mut::<SortedSet>(ctx.db(), id)?;
     let mut deleted = 0i64;
     for member in argv.iter().skip(2) {
         if z.remove(member).is_some() {
@@ -509,7 +492,7 @@ fn zrange_generic(
     let result = match ctx.lookup_read(key) {
         None => SortedSet::new_small(),
         Some(id) => {
-            let z = zset_at(ctx.db(), id)?;
+            let z = typed::<SortedSet>(ctx.db(), id)?;
             let elements = select(z, &range, reverse, offset, limit);
             // A rank range knows its length up front; score and lex ranges do
             // not, and start small (Redis's zrangeResultBeginStore).
@@ -576,11 +559,11 @@ fn zremrange_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, rangetype: RangeType) ->
         RangeType::Lex => Range::Lex(lex_range(min, max)?),
         _ => Range::Rank(int_arg(min)?, int_arg(max)?),
     };
-    let Some(id) = lookup_zset_write(ctx, key)? else {
+    let Some(id) = ctx.lookup_write_as::<SortedSet>(key)? else {
         ctx.reply.integer(0);
         return Ok(());
     };
-    let z = zset_at_mut(ctx.db(), id)?;
+    let z = typed_mut::<SortedSet>(ctx.db(), id)?;
     let deleted = match &range {
         Range::Rank(start, stop) => z.remove_range_by_index(*start, *stop),
         Range::Score(r) => z.remove_range_by_score(r),
@@ -639,7 +622,7 @@ fn pop_first<'a>(
         let Some(id) = ctx.lookup_write(key) else {
             continue;
         };
-        match zset_at(ctx.db(), id) {
+        match typed::<SortedSet>(ctx.db(), id) {
             Ok(_) => {
                 found = Some((key, id));
                 break;
@@ -656,7 +639,7 @@ fn pop_first<'a>(
         ctx.reply.array(0);
         return Ok(true);
     }
-    let z = zset_at_mut(ctx.db(), id)?;
+    let z = typed_mut::<SortedSet>(ctx.db(), id)?;
     let popped = if max {
         z.pop_max(count)
     } else {
@@ -854,7 +837,7 @@ pub fn zrandmember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     };
     let index = ctx.db_index();
     let engine = &mut *ctx.engine;
-    let z = zset_at(&engine.dbs[index], id)?;
+    let z = typed::<SortedSet>(&engine.dbs[index], id)?;
     let rng = &mut engine.rng;
     match z.random_member(|| rng.next_u64()) {
         Some((member, _)) => ctx.reply.bulk(member),
@@ -881,7 +864,7 @@ fn zrandmember_with_count(
     };
     let index = ctx.db_index();
     let engine = &mut *ctx.engine;
-    let z = zset_at(&engine.dbs[index], id)?;
+    let z = typed::<SortedSet>(&engine.dbs[index], id)?;
     let rng = &mut engine.rng;
     let reply = &mut ctx.reply;
     if count == 0 {
@@ -1294,11 +1277,11 @@ pub fn zscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.array(0);
         return Ok(());
     };
-    zset_at(ctx.db(), id)?;
+    typed::<SortedSet>(ctx.db(), id)?;
     // As in Redis, the options are read only once the key is known good.
     let opts = ScanOptions::parse(argv, 3, false)?;
     let index = ctx.db_index();
-    let z = zset_at(&ctx.engine.dbs[index], id)?;
+    let z = typed::<SortedSet>(&ctx.engine.dbs[index], id)?;
     let mut found: Vec<(Vec<u8>, f64)> = Vec::new();
     let mut next = cursor;
     if z.is_small() {
