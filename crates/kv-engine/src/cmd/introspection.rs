@@ -104,46 +104,54 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     if k.first > 0 {
         if k.second_flags.is_empty() {
             let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
-            reply_key_spec(reply, k.spec_flags, k.first, lastkey, k.step);
+            reply_key_spec(
+                reply,
+                k.spec_flags,
+                k.first,
+                FindKeys::Range {
+                    lastkey,
+                    keystep: k.step,
+                },
+            );
         } else {
             // The first key alone, then the rest (to the end for SINTERSTORE).
-            reply_key_spec(reply, k.spec_flags, k.first, 0, 1);
+            reply_key_spec(
+                reply,
+                k.spec_flags,
+                k.first,
+                FindKeys::Range {
+                    lastkey: 0,
+                    keystep: 1,
+                },
+            );
             let lastkey = if k.last < 0 { k.last } else { 0 };
-            reply_key_spec(reply, k.second_flags, k.first + 1, lastkey, 1);
+            reply_key_spec(
+                reply,
+                k.second_flags,
+                k.first + 1,
+                FindKeys::Range {
+                    lastkey,
+                    keystep: 1,
+                },
+            );
         }
     }
     if k.keynum_at > 0 {
-        reply.map(3);
-        reply.bulk(b"flags");
-        reply.set(k.keynum_flags.len());
-        for flag in k.keynum_flags {
-            reply.simple(flag.as_bytes());
-        }
-        reply.bulk(b"begin_search");
-        reply.map(2);
-        reply.bulk(b"type");
-        reply.bulk(b"index");
-        reply.bulk(b"spec");
-        reply.map(1);
-        reply.bulk(b"index");
-        reply.integer(i64::from(k.keynum_at));
-        reply.bulk(b"find_keys");
-        reply.map(2);
-        reply.bulk(b"type");
-        reply.bulk(b"keynum");
-        reply.bulk(b"spec");
-        reply.map(3);
-        reply.bulk(b"keynumidx");
-        reply.integer(0);
-        reply.bulk(b"firstkey");
-        reply.integer(1);
-        reply.bulk(b"keystep");
-        reply.integer(1);
+        reply_key_spec(reply, k.keynum_flags, k.keynum_at, FindKeys::Keynum);
     }
 }
 
-/// One key specification: an index-based begin search and a range of keys.
-fn reply_key_spec(reply: &mut Reply<'_>, flags: &[&str], index: i32, lastkey: i32, keystep: i32) {
+/// How a key specification finds its keys after the begin-search index.
+enum FindKeys {
+    /// A run of keys up to `lastkey` (negative: counted from the end).
+    Range { lastkey: i32, keystep: i32 },
+    /// A count argument at the index, then that many keys.
+    Keynum,
+}
+
+/// One key specification: an index-based begin search, then a range or a
+/// counted run of keys.
+fn reply_key_spec(reply: &mut Reply<'_>, flags: &[&str], index: i32, find: FindKeys) {
     reply.map(3);
     reply.bulk(b"flags");
     reply.set(flags.len());
@@ -161,15 +169,26 @@ fn reply_key_spec(reply: &mut Reply<'_>, flags: &[&str], index: i32, lastkey: i3
     reply.bulk(b"find_keys");
     reply.map(2);
     reply.bulk(b"type");
-    reply.bulk(b"range");
+    let fields: [(&[u8], i64); 3] = match find {
+        FindKeys::Range { lastkey, keystep } => {
+            reply.bulk(b"range");
+            [
+                (b"lastkey", i64::from(lastkey)),
+                (b"keystep", i64::from(keystep)),
+                (b"limit", 0),
+            ]
+        }
+        FindKeys::Keynum => {
+            reply.bulk(b"keynum");
+            [(b"keynumidx", 0), (b"firstkey", 1), (b"keystep", 1)]
+        }
+    };
     reply.bulk(b"spec");
-    reply.map(3);
-    reply.bulk(b"lastkey");
-    reply.integer(i64::from(lastkey));
-    reply.bulk(b"keystep");
-    reply.integer(i64::from(keystep));
-    reply.bulk(b"limit");
-    reply.integer(0);
+    reply.map(fields.len());
+    for (name, value) in fields {
+        reply.bulk(name);
+        reply.integer(value);
+    }
 }
 
 /// COMMAND DOCS [command-name ...]
