@@ -1213,7 +1213,20 @@ mod tests {
         let names = |v: Vec<&ThroughputTest>| v.iter().map(|t| t.name).collect::<Vec<_>>();
         assert_eq!(
             names(select_tests("default").unwrap()),
-            ["PING", "SET", "GET", "INCR", "MSET"]
+            [
+                "PING",
+                "SET",
+                "GET",
+                "INCR",
+                "MSET",
+                "LPUSH",
+                "RPOP",
+                "SADD",
+                "HSET",
+                "ZADD",
+                "LRANGE_100",
+                "LRANGE_600"
+            ]
         );
         assert_eq!(select_tests("all").unwrap().len(), TESTS.len());
         assert_eq!(
@@ -1222,7 +1235,7 @@ mod tests {
         );
         assert!(select_tests("nope").is_err());
         assert!(select_datasets("none").unwrap().is_empty());
-        assert_eq!(select_datasets("default").unwrap().len(), 2);
+        assert_eq!(select_datasets("default").unwrap().len(), DATASETS.len());
         assert_eq!(select_datasets("zset-1M").unwrap()[0].name, "zset-1M");
     }
 
