@@ -20,7 +20,7 @@ use crate::command::{Command, Group, Keys, acl};
 use resp_proto::Argv;
 
 use super::keyspace::ScanOptions;
-use super::{int_arg, is, parse_i64};
+use super::{int_arg, parse_i64};
 use crate::Ctx;
 use crate::db::Typed;
 use crate::error::{CmdError, CmdResult};
@@ -309,25 +309,9 @@ const RANDOM_ROUND: u64 = 1000;
 /// HRANDFIELD key [count [WITHVALUES]]
 pub fn hrandfield_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = arg(argv, 1);
-    if let Some(count) = argv.get(2) {
+    if argv.get(2).is_some() {
         // The count and options are checked before the key is looked at.
-        let count = int_arg(count)?;
-        if count == i64::MIN {
-            return Err(CmdError::err(format!(
-                "value is out of range, value must between {} and {}",
-                -i64::MAX,
-                i64::MAX
-            )));
-        }
-        let with_values = match argv.get(3) {
-            None => false,
-            Some(opt) if argv.len() == 4 && is(opt, "withvalues") => true,
-            Some(_) => return Err(CmdError::Syntax),
-        };
-        // Pairs double the reply, so Redis halves the range.
-        if with_values && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
-            return Err(CmdError::err("value is out of range"));
-        }
+        let (count, with_values) = super::rand_count_args(argv, "withvalues")?;
         return hrandfield_with_count(ctx, key, count, with_values);
     }
     let Some(id) = ctx.lookup_read(key) else {

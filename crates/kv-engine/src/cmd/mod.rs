@@ -35,6 +35,33 @@ pub fn uint_arg(bytes: &[u8], err: &'static str) -> Result<u64, CmdError> {
     }
 }
 
+/// The `count [WITHVALUES|WITHSCORES]` arguments of HRANDFIELD and
+/// ZRANDMEMBER (at 2 and 3), checked as Redis checks them before looking at
+/// the key: the count must not be i64::MIN, and with pairs, which double the
+/// reply, its range is halved.
+pub fn rand_count_args(
+    argv: resp_proto::Argv<'_>,
+    pairs_keyword: &str,
+) -> Result<(i64, bool), CmdError> {
+    let count = int_arg(argv.get(2).unwrap_or_default())?;
+    if count == i64::MIN {
+        return Err(CmdError::err(format!(
+            "value is out of range, value must between {} and {}",
+            -i64::MAX,
+            i64::MAX
+        )));
+    }
+    let pairs = match argv.get(3) {
+        None => false,
+        Some(opt) if argv.len() == 4 && is(opt, pairs_keyword) => true,
+        Some(_) => return Err(CmdError::Syntax),
+    };
+    if pairs && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
+        return Err(CmdError::err("value is out of range"));
+    }
+    Ok((count, pairs))
+}
+
 /// Case-insensitive comparison of an argument with a keyword.
 pub fn is(arg: &[u8], keyword: &str) -> bool {
     arg.eq_ignore_ascii_case(keyword.as_bytes())

@@ -812,23 +812,9 @@ pub fn bzmpop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// ZRANDMEMBER key [count [WITHSCORES]]
 pub fn zrandmember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = arg(argv, 1);
-    if let Some(count) = argv.get(2) {
+    if argv.get(2).is_some() {
         // The count and options are checked before the key is looked at.
-        let count = int_arg(count)?;
-        if count == i64::MIN {
-            return Err(CmdError::err(
-                "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-            ));
-        }
-        let withscores = match argv.get(3) {
-            None => false,
-            Some(opt) if argv.len() == 4 && is(opt, "withscores") => true,
-            Some(_) => return Err(CmdError::Syntax),
-        };
-        // Pairs double the reply, so Redis halves the range.
-        if withscores && !(-(i64::MAX / 2)..=i64::MAX / 2).contains(&count) {
-            return Err(CmdError::err("value is out of range"));
-        }
+        let (count, withscores) = super::rand_count_args(argv, "withscores")?;
         return zrandmember_with_count(ctx, key, count, withscores);
     }
     let Some(id) = ctx.lookup_read(key) else {
