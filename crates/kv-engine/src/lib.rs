@@ -338,6 +338,25 @@ impl<'a> Ctx<'a> {
         Ok((typed, &mut self.reply))
     }
 
+    /// Stores a *STORE command's result (`len` elements) at `dst`, replacing
+    /// whatever was there (any type, TTL cleared), or deletes `dst` when the
+    /// result is empty; replies with the size. Returns whether it stored.
+    pub fn store_result(&mut self, dst: &[u8], result: db::Value, len: usize) -> bool {
+        let now = self.engine.now_ms;
+        if len == 0 {
+            if self.db().delete(dst, now) {
+                self.dirty(1);
+            }
+            self.reply.integer(0);
+            return false;
+        }
+        let clock = self.access_clock();
+        self.db().set(dst, result, false, now, clock);
+        self.dirty(1);
+        self.reply.integer(i64::try_from(len).unwrap_or(i64::MAX));
+        true
+    }
+
     /// Deletes `key` if it holds an empty collection (Redis never keeps empty
     /// collections); true if it did.
     pub fn delete_if_empty(&mut self, key: &[u8]) -> bool {

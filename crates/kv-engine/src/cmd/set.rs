@@ -59,22 +59,10 @@ fn remove_elem(set: &mut Set, e: Elem<'_>) -> bool {
     set.remove(e.as_bytes(&mut buf))
 }
 
-/// Stores a *STORE result at `dst`, replacing whatever was there (any type, TTL
-/// cleared), or deletes `dst` when the result is empty; replies with the size.
+/// Stores a *STORE result at `dst` (see [`Ctx::store_result`]).
 fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: Set) {
-    let now = ctx.now_ms();
-    if result.is_empty() {
-        if ctx.db().delete(dst, now) {
-            ctx.dirty(1);
-        }
-        ctx.reply.integer(0);
-        return;
-    }
     let len = result.len();
-    let clock = ctx.access_clock();
-    ctx.db().set(dst, result.into_value(), false, now, clock);
-    ctx.dirty(1);
-    ctx.reply.integer(len as i64);
+    ctx.store_result(dst, result.into_value(), len);
 }
 
 /// SADD key member [member ...]

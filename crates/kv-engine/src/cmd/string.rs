@@ -243,38 +243,21 @@ pub fn setnx_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SETEX key seconds value
 pub fn setex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let at = expire_arg(
-        ctx,
-        argv.get(2).unwrap_or_default(),
-        ExpireUnit::Seconds,
-        true,
-        "setex",
-    )?;
-    store(
-        ctx,
-        argv.get(1).unwrap_or_default(),
-        argv.get(3).unwrap_or_default(),
-        Expiry::At(at),
-    );
-    ctx.reply.ok();
-    Ok(())
+    setex_generic(ctx, argv, ExpireUnit::Seconds, "setex")
 }
 
 /// PSETEX key milliseconds value
 pub fn psetex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let at = expire_arg(
-        ctx,
-        argv.get(2).unwrap_or_default(),
-        ExpireUnit::Millis,
-        true,
-        "psetex",
-    )?;
-    store(
-        ctx,
+    setex_generic(ctx, argv, ExpireUnit::Millis, "psetex")
+}
+
+fn setex_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, unit: ExpireUnit, cmd: &str) -> CmdResult {
+    let at = expire_arg(ctx, argv.get(2).unwrap_or_default(), unit, true, cmd)?;
+    let (key, value) = (
         argv.get(1).unwrap_or_default(),
         argv.get(3).unwrap_or_default(),
-        Expiry::At(at),
     );
+    store(ctx, key, value, Expiry::At(at));
     ctx.reply.ok();
     Ok(())
 }

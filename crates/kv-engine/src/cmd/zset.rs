@@ -97,23 +97,13 @@ fn reply_elements(reply: &mut Reply<'_>, elements: Iter<'_>, withscores: bool) {
     }
 }
 
-/// Stores a computed result at `dst` (any previous value and TTL go), or
-/// deletes `dst` when the result is empty; replies with the result's size.
+/// Stores a computed result at `dst` (see [`Ctx::store_result`]); a stored
+/// sorted set may serve clients blocked in BZPOPMIN and friends.
 fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: SortedSet) {
-    let now = ctx.now_ms();
-    if result.is_empty() {
-        if ctx.db().delete(dst, now) {
-            ctx.dirty(1);
-        }
-        ctx.reply.integer(0);
-        return;
-    }
     let len = result.len();
-    let clock = ctx.access_clock();
-    ctx.db().set(dst, result.into_value(), false, now, clock);
-    ctx.dirty(1);
-    ctx.signal_key_ready(dst);
-    ctx.reply.integer(i64::try_from(len).unwrap_or(i64::MAX));
+    if ctx.store_result(dst, result.into_value(), len) {
+        ctx.signal_key_ready(dst);
+    }
 }
 
 // ---- ZADD / ZINCRBY ----

@@ -153,26 +153,16 @@ fn parse_alternatives(toks: &[Tok], pos: &mut usize, keys: &mut usize) -> Arg {
         }
         break;
     }
-    if alts.len() == 1 {
-        return alts.remove(0);
-    }
-    let name = alts
-        .iter()
-        .map(|a| a.name.as_str())
-        .collect::<Vec<_>>()
-        .join("-");
-    Arg {
-        name,
-        kind: "oneof",
-        token: None,
-        optional: false,
-        multiple: false,
-        key_spec_index: None,
-        args: alts,
-    }
+    group("oneof", alts)
 }
 
-fn block_of(mut items: Vec<Arg>) -> Arg {
+fn block_of(items: Vec<Arg>) -> Arg {
+    group("block", items)
+}
+
+/// A one-of or block of several arguments, named after its members; a single
+/// member stands for itself.
+fn group(kind: &'static str, mut items: Vec<Arg>) -> Arg {
     if items.len() == 1 {
         return items.remove(0);
     }
@@ -183,7 +173,7 @@ fn block_of(mut items: Vec<Arg>) -> Arg {
         .join("-");
     Arg {
         name,
-        kind: "block",
+        kind,
         token: None,
         optional: false,
         multiple: false,
