@@ -8,6 +8,7 @@
 //! - Startup behaves like redis-server's: `kv-server [config-file] [--directive
 //!   value ...]`; a directive kv cannot honour stops startup with a clear message.
 
+pub mod busy_poll;
 pub mod conn;
 pub mod host;
 pub mod listeners;

@@ -1,6 +1,7 @@
 //! The event loop: one thread, mio (epoll) readiness, Redis's processing model.
 //!
-//! Each loop turn: wait for events (at most until the next cron tick); read each
+//! Each loop turn: wait for events (at most until the next cron tick; polling
+//! without sleeping first while traffic is dense, see [`crate::busy_poll`]); read each
 //! readable client and run every complete request in its buffer (pipelining);
 //! then write each client with pending output once; then close killed clients
 //! and run the cron (`hz` times a second).
@@ -21,6 +22,7 @@ use kv_engine::{ClientId, Engine, Outcome, Peer};
 use mio::{Events, Interest, Poll, Token};
 use resp_proto::Parsed;
 
+use crate::busy_poll::BusyPoll;
 use crate::conn::Conn;
 use crate::host::{HostState, HostView};
 use crate::listeners::LISTENER_BASE;
@@ -64,6 +66,7 @@ pub struct Server {
     /// read next turn without waiting.
     read_again: Vec<ClientId>,
     next_cron_ms: u64,
+    busy_poll: BusyPoll,
 }
 
 /// Reads (of up to a buffer each) per client per loop turn: enough to batch a
@@ -91,6 +94,7 @@ impl Server {
             paused: Vec::new(),
             read_again: Vec::new(),
             next_cron_ms: 0,
+            busy_poll: BusyPoll::for_this_machine(),
         }
     }
 
@@ -108,15 +112,8 @@ impl Server {
             if let deadline @ 1.. = self.engine.next_block_deadline() {
                 timeout_ms = timeout_ms.min(deadline.saturating_sub(now_ms));
             }
-            match self
-                .poll
-                .poll(&mut self.events, Some(Duration::from_millis(timeout_ms)))
-            {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-            self.engine.set_time_us(wall_us());
+            let now_us = self.wait(timeout_ms)?;
+            self.engine.set_time_us(now_us);
             self.ready.clear();
             self.ready.extend(self.events.iter().map(|e| {
                 (
@@ -168,6 +165,40 @@ impl Server {
             if self.engine.shutdown_requested() {
                 return Ok(());
             }
+        }
+    }
+
+    /// Waits for events, at most `timeout_ms`: first by polling without sleeping
+    /// for the busy-poll window, then by blocking. Returns the time it ended.
+    fn wait(&mut self, timeout_ms: u64) -> io::Result<u64> {
+        let started = wall_us();
+        let window = self.busy_poll.window_us();
+        if timeout_ms > 0 && window > 0 {
+            loop {
+                self.poll_once(Some(Duration::ZERO))?;
+                let now = wall_us();
+                if !self.events.is_empty() {
+                    self.busy_poll.record(now.saturating_sub(started), true);
+                    return Ok(now);
+                }
+                if now.saturating_sub(started) >= window {
+                    break;
+                }
+            }
+        }
+        self.poll_once(Some(Duration::from_millis(timeout_ms)))?;
+        let now = wall_us();
+        if timeout_ms > 0 {
+            self.busy_poll
+                .record(now.saturating_sub(started), !self.events.is_empty());
+        }
+        Ok(now)
+    }
+
+    fn poll_once(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        match self.poll.poll(&mut self.events, timeout) {
+            Err(e) if e.kind() != io::ErrorKind::Interrupted => Err(e),
+            _ => Ok(()),
         }
     }
 
