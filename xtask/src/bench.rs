@@ -435,6 +435,15 @@ impl Cell {
         }
         median(&self.runs[server])
     }
+
+    /// Rounds in which kv's run beat redis's run next to it, and rounds with both
+    /// runs: a count that slow drifts of a noisy machine cannot skew, unlike
+    /// medians taken over the whole session.
+    fn kv_ahead(&self) -> (usize, usize) {
+        let pairs = self.runs[KV].iter().zip(&self.runs[REDIS]);
+        let ahead = pairs.clone().filter(|(kv, redis)| kv > redis).count();
+        (ahead, pairs.count())
+    }
 }
 
 fn median(values: &[f64]) -> Option<f64> {
@@ -984,7 +993,8 @@ fn render(
         let _ = writeln!(
             out,
             "`redis-benchmark -h 127.0.0.1 -p PORT -t TEST -P PIPELINE -c {} -n N -q --csv`, \
-             kv and redis alternately, {} round(s){}; median requests per second.\n",
+             kv and redis alternately, {} round(s){}; median requests per second. `kv ahead`: rounds in which kv beat \
+             the redis run beside it.\n",
             opts.clients,
             opts.rounds,
             if opts.quick { ", quick mode" } else { "" }
@@ -995,9 +1005,11 @@ fn render(
             ("kv ops/s", Align::Right),
             ("redis ops/s", Align::Right),
             ("kv/redis", Align::Right),
+            ("kv ahead", Align::Right),
         ]);
         let mut notes = Vec::new();
         for cell in cells {
+            let (ahead, pairs) = cell.kv_ahead();
             let [kv, redis] = [cell.median(KV), cell.median(REDIS)];
             let show =
                 |v: Option<f64>| v.map_or_else(|| "FAILED".to_string(), |v| format!("{v:.0}"));
@@ -1011,6 +1023,11 @@ fn render(
                 show(kv),
                 show(redis),
                 ratio.map_or_else(|| "-".to_string(), |r| format!("{r:.2}")),
+                if cell.errors.iter().any(|e| !e.is_empty()) {
+                    "-".to_string()
+                } else {
+                    format!("{ahead}/{pairs}")
+                },
             ]);
             if let Some(r) = ratio
                 && r < 1.0
@@ -1206,6 +1223,18 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
         assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn counts_rounds_kv_won() {
+        let cell = Cell {
+            test: &TESTS[0],
+            pipeline: 1,
+            requests: 1,
+            runs: [vec![10.0, 5.0, 7.0, 9.0], vec![9.0, 6.0, 7.0, 1.0]],
+            errors: [Vec::new(), Vec::new()],
+        };
+        assert_eq!(cell.kv_ahead(), (2, 4));
     }
 
     #[test]
