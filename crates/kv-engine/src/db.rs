@@ -30,10 +30,16 @@ const NO_SLOT: u32 = u32::MAX;
 pub enum Value {
     Str(Str),
     List(Box<List>),
-    Hash(Box<Hash>),
-    Set(Box<Set>),
+    // Hashes and sets are two words, so they live inline (saving an allocation
+    // per key: millions of small hashes are common); lists and sorted sets are
+    // larger and boxed, so that every entry stays small.
+    Hash(Hash),
+    Set(Set),
     ZSet(Box<SortedSet>),
 }
+
+// Every key's entry holds one `Value`: growing it costs memory per key.
+const _: () = assert!(std::mem::size_of::<Value>() == 24);
 
 impl Value {
     /// The name TYPE reports.
@@ -113,7 +119,7 @@ macro_rules! typed_collection {
                 }
             }
             fn into_value(self) -> Value {
-                Value::$variant(Box::new(self))
+                Value::$variant(self.into())
             }
             fn is_empty_value(&self) -> bool {
                 self.is_empty()

@@ -2141,7 +2141,7 @@ mod tests {
         for m in ["a", "b", "x"] {
             plain.add(m.as_bytes(), &kv_types::set::SetLimits::default());
         }
-        t.engine.dbs[0].insert(b"s", crate::db::Value::Set(Box::new(plain)), 0);
+        t.engine.dbs[0].insert(b"s", crate::db::Value::Set(plain), 0);
         check_on(
             &mut t,
             &[
