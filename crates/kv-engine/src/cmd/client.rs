@@ -579,7 +579,7 @@ pub static SUBCOMMANDS: &[Command] = &[
         since: "2.4.0",
         summary: "Closes connections by address, ID, type or user.",
         complexity: "O(N) where N is the number of client connections",
-        syntax: "ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO]",
+        syntax: "ip:port | [ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]",
         handler: Some(client_kill_command),
         ..Command::BASE
     },

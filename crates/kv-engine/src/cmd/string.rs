@@ -779,7 +779,7 @@ pub static COMMANDS: &[Command] = &[
         keys: Keys::one(RW_ACCESS_UPDATE_VARIABLE),
         group: Group::String,
         summary: "Sets the string value of a key, optionally only if it exists or not, returning the old value.",
-        syntax: "key value [NX|XX] [GET]",
+        syntax: "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
         handler: Some(set_command),
         ..Command::BASE
     },

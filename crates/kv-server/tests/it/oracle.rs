@@ -488,3 +488,101 @@ fn protocol_edge_cases_match_redis() {
         assert_eq!(show(&want), show(&got), "input {}", show(input));
     }
 }
+
+/// The tokens (option keywords) in one COMMAND DOCS argument tree, recursively.
+fn doc_tokens(args: &redis::Value, out: &mut std::collections::BTreeSet<String>) {
+    let redis::Value::Array(args) = args else {
+        return;
+    };
+    for arg in args {
+        let redis::Value::Array(fields) = arg else {
+            continue;
+        };
+        for pair in fields.chunks(2) {
+            match (&pair[0], pair.get(1)) {
+                (redis::Value::BulkString(k), Some(redis::Value::BulkString(v)))
+                    if k == b"token" =>
+                {
+                    out.insert(String::from_utf8_lossy(v).to_ascii_uppercase());
+                }
+                (redis::Value::BulkString(k), Some(nested)) if k == b"arguments" => {
+                    doc_tokens(nested, out)
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Command (and subcommand) name → the tokens its COMMAND DOCS lists.
+fn docs_tokens(
+    port: u16,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    fn walk(
+        docs: &redis::Value,
+        out: &mut std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    ) {
+        let redis::Value::Array(items) = docs else {
+            return;
+        };
+        for pair in items.chunks(2) {
+            let (redis::Value::BulkString(name), Some(redis::Value::Array(fields))) =
+                (&pair[0], pair.get(1))
+            else {
+                continue;
+            };
+            // Subcommands are named `container|sub` already.
+            let name = String::from_utf8_lossy(name).into_owned();
+            let mut tokens = std::collections::BTreeSet::new();
+            for field in fields.chunks(2) {
+                match (&field[0], field.get(1)) {
+                    (redis::Value::BulkString(k), Some(v)) if k == b"arguments" => {
+                        doc_tokens(v, &mut tokens)
+                    }
+                    (redis::Value::BulkString(k), Some(v)) if k == b"subcommands" => walk(v, out),
+                    _ => {}
+                }
+            }
+            out.insert(name, tokens);
+        }
+    }
+    let mut con = redis::Client::open(format!("redis://127.0.0.1:{port}/"))
+        .and_then(|c| c.get_connection())
+        .expect("connect");
+    let docs: redis::Value = redis::cmd("COMMAND")
+        .arg("DOCS")
+        .query(&mut con)
+        .expect("COMMAND DOCS");
+    let mut out = std::collections::BTreeMap::new();
+    walk(&docs, &mut out);
+    out
+}
+
+/// Every option of every command kv lists is in its COMMAND DOCS, as in Redis's
+/// (redis-cli builds its hints from them). Summaries are kv's own words.
+#[test]
+fn command_docs_list_the_options_redis_lists() {
+    let Some(redis) = TestServer::start_redis(&[]) else {
+        eprintln!("redis-server not installed: oracle comparison skipped");
+        return;
+    };
+    let kv = TestServer::start(&[]);
+    let want = docs_tokens(redis.port);
+    let got = docs_tokens(kv.port);
+    let mut failures = Vec::new();
+    // Redis 7.2 subcommands kv offers already (docs/compatibility.md).
+    const NEWER: &[&str] = &["client|no-touch", "client|setinfo"];
+    for (name, tokens) in &got {
+        match want.get(name) {
+            None if NEWER.contains(&name.as_str()) => {}
+            None => failures.push(format!("{name}: not a Redis 7.0 command")),
+            Some(expected) if expected != tokens => failures.push(format!(
+                "{name}: kv {:?}, redis {:?}",
+                tokens.difference(expected).collect::<Vec<_>>(),
+                expected.difference(tokens).collect::<Vec<_>>()
+            )),
+            Some(_) => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
