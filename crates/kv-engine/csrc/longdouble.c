@@ -25,7 +25,8 @@ static int parse_ld(const char *s, size_t len, long double *out) {
     buf[len] = '\0';
     errno = 0;
     value = strtold(buf, &end);
-    if (isspace((unsigned char)buf[0]) || end[0] != '\0' ||
+    /* end != buf + len: an embedded NUL ends strtold early ("1\0" "2"). */
+    if (isspace((unsigned char)buf[0]) || end != buf + len ||
         (errno == ERANGE && (value == HUGE_VALL || value == -HUGE_VALL || fpclassify(value) == FP_ZERO)) ||
         isnan(value))
         return 0;

@@ -83,5 +83,11 @@ mod tests {
         assert_eq!(incr(Some(b"1"), b" 1"), Err(IncrError::IncrementNotFloat));
         assert_eq!(incr(Some(b"1"), b"inf"), Err(IncrError::NanOrInfinity));
         assert_eq!(incr(Some(b"1"), b"nan"), Err(IncrError::IncrementNotFloat));
+        // An embedded NUL is not the end of the number (SETRANGE can put one in).
+        assert_eq!(incr(Some(b"1\x002"), b"1"), Err(IncrError::CurrentNotFloat));
+        assert_eq!(
+            incr(Some(b"1"), b"1\x00"),
+            Err(IncrError::IncrementNotFloat)
+        );
     }
 }

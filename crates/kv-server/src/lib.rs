@@ -136,7 +136,15 @@ pub fn run(args: Vec<String>) -> Result<(), StartupError> {
         start_ms: start_us / 1000,
         seed: u64::from_str_radix(&random_hex(16), 16).unwrap_or(start_us),
     };
-    log_notice!("Running mode=standalone, port={}.", config.port);
+    // As redis-server: the logo when asked for or when logging to a terminal,
+    // otherwise one line. Both carry the port and the PID, which tools grep for.
+    // SAFETY: isatty only inspects the descriptor.
+    let stdout_is_tty = unsafe { libc::isatty(libc::STDOUT_FILENO) } == 1;
+    if config.always_show_logo || (config.logfile.is_empty() && stdout_is_tty) {
+        log::raw(log::Level::Notice, &logo(config.port, pid));
+    } else {
+        log_notice!("Running mode=standalone, port={}.", config.port);
+    }
     let host = HostState {
         started: Instant::now(),
         listeners,
@@ -223,4 +231,19 @@ fn os_name() -> String {
             field(&u.machine)
         )
     }
+}
+
+/// kv's startup logo (shown as redis-server shows its own), with the lines
+/// redis-server's logo carries: version, mode, port and PID.
+fn logo(port: u16, pid: u32) -> String {
+    let bits = usize::BITS;
+    let version = kv_engine::KV_VERSION;
+    format!(
+        "\n\
+         \x20 _\n\
+         \x20| | ____   __     kv {version} (Redis {REDIS_VERSION} compatible) {bits} bit\n\
+         \x20| |/ /\\ \\ / /     Running in standalone mode\n\
+         \x20|   <  \\ V /      Port: {port}\n\
+         \x20|_|\\_\\  \\_/       PID: {pid}\n\n"
+    )
 }

@@ -91,10 +91,19 @@ pub fn log(level: Level, message: &str) {
         level.mark(),
         message
     );
+    raw(level, &line);
+}
+
+/// Writes `text` as it is, without the line prefix (Redis's LL_RAW), as the
+/// startup logo is written.
+pub fn raw(level: Level, text: &str) {
+    if !enabled(level) {
+        return;
+    }
     let mut sink = SINK.lock().unwrap_or_else(|e| e.into_inner());
     let _ = match sink.as_mut() {
-        Some(Sink::File(f)) => f.write_all(line.as_bytes()),
-        Some(Sink::Stdout) | None => std::io::stdout().lock().write_all(line.as_bytes()),
+        Some(Sink::File(f)) => f.write_all(text.as_bytes()),
+        Some(Sink::Stdout) | None => std::io::stdout().lock().write_all(text.as_bytes()),
     };
 }
 
