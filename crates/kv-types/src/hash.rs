@@ -436,56 +436,11 @@ impl Hash {
     }
 }
 
-/// A random entry of a dict, uniform (Redis settles for "fairer" with
-/// dictGetFairRandomKey; this is exact while no group is longer than `LMAX`).
-///
-/// A random SCAN cursor selects, uniformly, the group of entries whose hash
-/// falls in one bucket of the smaller table (the whole group even mid-rehash);
-/// slot `k < LMAX` of that group is taken if it exists, otherwise the draw is
-/// repeated. Every entry thus has the same chance, 1 / (buckets * LMAX), per
-/// draw. Groups longer than `LMAX` (rare at Redis's load factors) are sampled
-/// whole instead. The expected number of draws is `LMAX / load`, a handful.
+/// A uniformly chosen random entry of a dict (see [`Dict::random_id`]).
 pub(crate) fn fair_random<'a, E: Keyed, S: BuildHasher>(
     dict: &'a Dict<E, S>,
     rng: &mut impl FnMut() -> u64,
 ) -> Option<&'a E> {
-    const LMAX: usize = 5;
-    if dict.is_empty() {
-        return None;
-    }
-    // The scan callback cannot keep a reference, so the chosen key is copied
-    // out and looked up again.
-    let mut key: Vec<u8> = Vec::new();
-    for _ in 0..1024 {
-        let cursor = rng();
-        let mut k = random_index(rng, LMAX);
-        let mut seen = 0usize;
-        let mut found = false;
-        dict.scan(cursor, |e| {
-            if seen == k {
-                key.extend_from_slice(e.key());
-                found = true;
-            }
-            seen += 1;
-        });
-        if seen > LMAX {
-            k = random_index(rng, seen);
-            seen = 0;
-            key.clear();
-            dict.scan(cursor, |e| {
-                if seen == k {
-                    key.extend_from_slice(e.key());
-                }
-                seen += 1;
-            });
-            found = true;
-        }
-        if found {
-            return dict.get(&key);
-        }
-    }
-    // Only after 1024 misses (a broken generator, or a table left almost
-    // empty): settle for the dict's own bucket-then-chain pick.
     dict.random_id(&mut *rng).map(|id| dict.at(id))
 }
 
