@@ -229,8 +229,19 @@ impl<'a> Ctx<'a> {
     /// Looks a key up for reading: counts a keyspace hit or miss and marks the
     /// key accessed (unless the client asked CLIENT NO-TOUCH), as lookupKeyRead.
     pub fn lookup_read(&mut self, key: &[u8]) -> Option<kv_types::dict::Id> {
-        let now = self.engine.now_ms;
         let touch = !self.me().no_touch;
+        self.lookup_read_touching(key, touch)
+    }
+
+    /// [`Ctx::lookup_read`] that leaves the key's access time alone, for
+    /// commands that inspect keys rather than use them (EXISTS, TYPE, TTL...),
+    /// as Redis's LOOKUP_NOTOUCH.
+    pub fn lookup_read_no_touch(&mut self, key: &[u8]) -> Option<kv_types::dict::Id> {
+        self.lookup_read_touching(key, false)
+    }
+
+    fn lookup_read_touching(&mut self, key: &[u8], touch: bool) -> Option<kv_types::dict::Id> {
+        let now = self.engine.now_ms;
         let clock = self.access_clock();
         let db = self.me().db;
         let db = &mut self.engine.dbs[db];

@@ -178,3 +178,18 @@ fn command_table_is_consistent() {
         }
     }
 }
+
+#[test]
+fn inspecting_a_key_does_not_touch_it() {
+    let mut t = TestEngine::new();
+    t.set_time_ms(1_000_000);
+    t.run(&["SET", "foo", "bar"]);
+    t.set_time_ms(1_005_000);
+    // As Redis's LOOKUP_NOTOUCH: these look at the key without using it.
+    for cmd in ["TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "TYPE", "EXISTS"] {
+        t.run(&[cmd, "foo"]);
+    }
+    check_on(&mut t, &[(&["OBJECT", "IDLETIME", "foo"], ":5|")]);
+    t.run(&["TOUCH", "foo"]);
+    check_on(&mut t, &[(&["OBJECT", "IDLETIME", "foo"], ":0|")]);
+}

@@ -102,7 +102,7 @@ pub fn pexpireat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// TTL/PTTL/EXPIRETIME/PEXPIRETIME: -2 without the key, -1 without a TTL.
 fn ttl_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, millis: bool, absolute: bool) -> CmdResult {
     let key = argv.get(1).unwrap_or_default();
-    let Some(id) = ctx.lookup_read(key) else {
+    let Some(id) = ctx.lookup_read_no_touch(key) else {
         ctx.reply.integer(-2);
         return Ok(());
     };

@@ -33,7 +33,7 @@ pub fn exists_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let found = argv
         .iter()
         .skip(1)
-        .filter(|key| ctx.lookup_read(key).is_some())
+        .filter(|key| ctx.lookup_read_no_touch(key).is_some())
         .count();
     ctx.reply.integer(found as i64);
     Ok(())
@@ -53,7 +53,7 @@ pub fn touch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// TYPE key
 pub fn type_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = argv.get(1).unwrap_or_default();
-    let name = match ctx.lookup_read(key) {
+    let name = match ctx.lookup_read_no_touch(key) {
         Some(id) => ctx.db().entry(id).value.type_name(),
         None => "none",
     };
