@@ -82,6 +82,9 @@ pub struct Client {
     pub reply_mode: ReplyMode,
     pub no_evict: bool,
     pub no_touch: bool,
+    /// Its current command is held by CLIENT PAUSE (counted as blocked, as
+    /// Redis counts BLOCKED_POSTPONE clients).
+    pub postponed: bool,
     /// Flush what is queued, then close (QUIT, protocol error).
     pub close_after_reply: bool,
     /// Close at the next opportunity without flushing (CLIENT KILL, buffer limits).
@@ -154,6 +157,7 @@ impl Clients {
             reply_mode: ReplyMode::On,
             no_evict: false,
             no_touch: false,
+            postponed: false,
             close_after_reply: false,
             close_asap: false,
             created_ms: now_ms,

@@ -610,6 +610,8 @@ impl Engine {
             return Outcome::Close;
         };
         me.last_interaction_ms = now;
+        // A postponed command comes back here when the pause ends.
+        me.postponed = false;
         if me.close_after_reply || me.close_asap {
             return Outcome::Close;
         }
@@ -617,12 +619,15 @@ impl Engine {
         let found = match command::index().find(name) {
             Some(found) => Some(found),
             None => {
+                // As Redis's processCommand, which sets lastcmd from the lookup.
+                me.last_cmd = "NULL";
                 let err = CmdError::unknown_command(name, &mut argv.iter().skip(1));
                 self.reject(client, None, err);
                 return self.outcome(client);
             }
         };
         let (mut cmd, mut id) = found.expect("checked above");
+        me.last_cmd = cmd.name;
         // A container runs a subcommand; COMMAND alone is also a command of its own.
         if !cmd.subcommands.is_empty() {
             if argv.len() < 2 && cmd.handler.is_none() {
@@ -630,9 +635,14 @@ impl Engine {
                 return self.outcome(client);
             }
             if let Some(sub_name) = argv.get(1) {
+                let me = self.clients.get_mut(client).expect("looked up above");
                 match cmd.subcommand(sub_name) {
-                    Some((sub, sub_id)) => (cmd, id) = (sub, sub_id),
+                    Some((sub, sub_id)) => {
+                        (cmd, id) = (sub, sub_id);
+                        me.last_cmd = cmd.name;
+                    }
                     None => {
+                        me.last_cmd = "NULL";
                         let err = CmdError::UnknownSubcommand {
                             sub: error::lossy_prefix(sub_name, 128),
                             parent: cmd.name.to_ascii_uppercase(),
@@ -653,6 +663,9 @@ impl Engine {
             return self.outcome(client);
         }
         if self.pause_until() != 0 && self.is_paused_for(cmd) {
+            if let Some(me) = self.clients.get_mut(client) {
+                me.postponed = true;
+            }
             return Outcome::Paused;
         }
 
@@ -863,9 +876,10 @@ impl Engine {
         self.blocking.with_deadline()
     }
 
-    /// Number of parked clients (INFO blocked_clients).
+    /// Clients parked by a blocking command or held by CLIENT PAUSE (INFO
+    /// blocked_clients).
     pub fn blocked_clients(&self) -> usize {
-        self.blocking.len()
+        self.blocking.len() + self.clients.iter().filter(|(_, c)| c.postponed).count()
     }
 
     fn reject(&mut self, client: ClientId, id: Option<CommandIndex>, err: CmdError) {

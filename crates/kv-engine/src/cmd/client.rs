@@ -141,7 +141,7 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
         ClientKind::PubSub => flags.push('P'),
         ClientKind::Normal => {}
     }
-    if engine.blocking.is_parked(c_slot(engine, c)) {
+    if c.postponed || engine.blocking.is_parked(c_slot(engine, c)) {
         flags.push('b');
     }
     if c.close_after_reply {

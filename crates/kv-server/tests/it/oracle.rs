@@ -2,6 +2,7 @@
 //! Skipped (with a note) where redis-server is not installed; CI installs it.
 
 use crate::harness::{Raw, TestServer, show};
+use std::time::{Duration, Instant};
 
 /// Requests whose replies must be identical, in order, on one connection.
 const SCRIPT: &[&[&str]] = &[
@@ -585,4 +586,70 @@ fn command_docs_list_the_options_redis_lists() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What another connection sees of a client in CLIENT LIST: its `flags=` and
+/// `cmd=` fields, and INFO's blocked_clients, after each of the client's
+/// requests (rejected ones included), and while CLIENT PAUSE holds a write.
+fn client_view_script(port: u16) -> Vec<String> {
+    let mut watcher = Raw::connect(port);
+    let mut client = Raw::connect(port);
+    let id = String::from_utf8_lossy(&client.call(&["CLIENT", "ID"]))
+        .trim_start_matches(':')
+        .trim()
+        .to_string();
+    let mut seen = Vec::new();
+    let mut look = |watcher: &mut Raw, label: &str| {
+        let list =
+            String::from_utf8_lossy(&watcher.call(&["CLIENT", "LIST", "ID", &id])).into_owned();
+        let fields: Vec<&str> = list
+            .split_whitespace()
+            .filter(|f| f.starts_with("flags=") || f.starts_with("cmd="))
+            .collect();
+        let info = String::from_utf8_lossy(&watcher.call(&["INFO", "clients"])).into_owned();
+        let blocked = info
+            .lines()
+            .find(|l| l.starts_with("blocked_clients:"))
+            .unwrap_or("")
+            .to_string();
+        seen.push(format!("{label}: {} {blocked}", fields.join(" ")));
+    };
+    for request in [
+        &["GET"][..],
+        &["NOSUCHCOMMAND", "x"],
+        &["CLIENT", "NOSUCH"],
+        &["CLIENT"],
+        &["SET", "k", "v"],
+        &["OBJECT", "HELP"],
+    ] {
+        client.call(request);
+        look(&mut watcher, &request.join(" "));
+    }
+    watcher.call(&["CLIENT", "PAUSE", "5000", "WRITE"]);
+    client.cmd(&[b"SET", b"k", b"w"]);
+    // The watcher's requests are not writes, so they run while the SET waits.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let info = String::from_utf8_lossy(&watcher.call(&["INFO", "clients"])).into_owned();
+        if info.contains("blocked_clients:1") || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    look(&mut watcher, "paused SET");
+    watcher.call(&["CLIENT", "UNPAUSE"]);
+    let reply = show(&client.read_raw());
+    look(&mut watcher, "after unpause");
+    seen.push(format!("reply after unpause: {reply}"));
+    seen
+}
+
+#[test]
+fn client_list_and_blocked_count_match_redis() {
+    let Some(redis) = TestServer::start_redis(&[]) else {
+        eprintln!("redis-server not installed: oracle comparison skipped");
+        return;
+    };
+    let kv = TestServer::start(&[]);
+    assert_eq!(client_view_script(kv.port), client_view_script(redis.port));
 }
