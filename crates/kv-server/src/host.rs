@@ -99,14 +99,20 @@ impl Host for HostView<'_> {
         config: &Config,
         changed: &[&'static str],
     ) -> Result<(), ApplyError> {
-        if let Some(name) = changed.iter().find(|c| matches!(**c, "port" | "bind")) {
-            self.state
-                .listeners
-                .rebind(config)
-                .map_err(|e| ApplyError {
+        if let Some(&name) = changed.iter().find(|c| matches!(**c, "port" | "bind")) {
+            self.state.listeners.rebind(config).map_err(|e| {
+                // The details go to the log; the client gets Redis's words.
+                crate::log_warning!("{e}");
+                let message = if name == "port" {
+                    "Unable to listen on this port. Check server logs."
+                } else {
+                    "Failed to bind to specified addresses."
+                };
+                ApplyError {
                     name,
-                    message: e.to_string(),
-                })?;
+                    message: message.into(),
+                }
+            })?;
         }
         for &name in changed {
             let fail = |message: String| ApplyError { name, message };

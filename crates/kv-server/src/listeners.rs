@@ -1,6 +1,8 @@
 //! The listening sockets: one per `bind` address on `port`, plus `unixsocket`.
-//! Rebinding (CONFIG SET port/bind) opens the new set before closing the old one,
-//! so a failure leaves the server listening where it was.
+//! Rebinding (CONFIG SET port/bind) closes the TCP listeners first, as Redis's
+//! changeBindAddr does (the new set may reuse an address and port of the old,
+//! as `* -::*` → `*` does), then opens the new set; if that fails, CONFIG SET
+//! rolls back and the old set is opened again.
 
 use std::io;
 
@@ -40,6 +42,16 @@ impl Listeners {
     /// Opens every listener the config asks for. Optional (`-`) bind addresses
     /// that fail are skipped, as in Redis.
     pub fn open(config: &Config) -> Result<Vec<Listener>, ListenError> {
+        let mut sockets = Self::open_tcp(config)?;
+        if let Some(path) = config.unixsocket.as_deref().filter(|p| !p.is_empty()) {
+            let l = net::listen_unix(path, config.unixsocketperm).map_err(ListenError::Unix)?;
+            sockets.push(Listener::Unix(l, path.to_owned()));
+        }
+        Ok(sockets)
+    }
+
+    /// The TCP listeners of `bind` × `port`.
+    fn open_tcp(config: &Config) -> Result<Vec<Listener>, ListenError> {
         let mut sockets = Vec::new();
         if config.port != 0 {
             for entry in &config.bind {
@@ -73,10 +85,6 @@ impl Listeners {
                 }
             }
         }
-        if let Some(path) = config.unixsocket.as_deref().filter(|p| !p.is_empty()) {
-            let l = net::listen_unix(path, config.unixsocketperm).map_err(ListenError::Unix)?;
-            sockets.push(Listener::Unix(l, path.to_owned()));
-        }
         Ok(sockets)
     }
 
@@ -92,19 +100,29 @@ impl Listeners {
         Ok(())
     }
 
+    /// Replaces the TCP listeners by those `config` asks for. On error none
+    /// are left: CONFIG SET then rolls back and calls this with the old values.
     pub fn rebind(&mut self, config: &Config) -> Result<(), ListenError> {
         // The Unix socket keeps its file: only TCP listeners change.
-        let mut fresh: Vec<Listener> = Self::open(config)?;
-        fresh.retain(|l| matches!(l, Listener::Tcp(..)));
-        for old in self.sockets.drain(..).collect::<Vec<_>>() {
-            match old {
-                Listener::Unix(..) => fresh.push(old),
+        let mut kept = Vec::new();
+        for listener in std::mem::take(&mut self.sockets) {
+            match listener {
+                Listener::Unix(..) => kept.push(listener),
                 mut tcp => {
                     let _ = self.registry.deregister(tcp.source());
                 }
             }
         }
-        self.install(fresh)
+        let opened = Self::open_tcp(config);
+        let result = match opened {
+            Ok(fresh) => {
+                kept.extend(fresh);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
+        self.install(kept)?;
+        result
     }
 
     pub fn get_mut(&mut self, i: usize) -> Option<&mut Listener> {

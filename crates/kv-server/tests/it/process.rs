@@ -3,7 +3,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use crate::harness::TestServer;
+use crate::harness::{TestServer, show};
 
 #[test]
 fn logs_like_redis_server() {
@@ -89,6 +89,40 @@ fn config_set_port_moves_the_listener() {
     assert_eq!(moved.call(&["PING"]), b"+PONG\r\n");
     // The connection made on the old port keeps working.
     assert_eq!(raw.call(&["PING"]), b"+PONG\r\n");
+}
+
+#[test]
+fn config_set_bind_and_port_fail_as_redis_and_keep_the_listener() {
+    let server = TestServer::start(&[]);
+    let mut raw = server.raw();
+    assert_eq!(
+        show(&raw.call(&["CONFIG", "SET", "bind", "127.0.0.1 999.999.999.999"])),
+        "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.\\r\\n"
+    );
+    // A port someone else holds.
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let taken_port = taken.local_addr().unwrap().port().to_string();
+    assert_eq!(
+        show(&raw.call(&["CONFIG", "SET", "port", &taken_port])),
+        "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs.\\r\\n"
+    );
+    assert_eq!(
+        show(&raw.call(&["CONFIG", "GET", "bind"])),
+        "*2\\r\\n$4\\r\\nbind\\r\\n$9\\r\\n127.0.0.1\\r\\n"
+    );
+    // The rollback reopened the old listener.
+    assert_eq!(server.raw().call(&["PING"]), b"+PONG\r\n");
+    // A new set that reuses an address and port of the old one (as `* -::*`
+    // to `*` does): the old listeners must be closed first.
+    assert_eq!(
+        raw.call(&["CONFIG", "SET", "bind", "127.0.0.1 -::1"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(
+        raw.call(&["CONFIG", "SET", "bind", "127.0.0.1"]),
+        b"+OK\r\n"
+    );
+    assert_eq!(server.raw().call(&["PING"]), b"+PONG\r\n");
 }
 
 #[test]
