@@ -66,6 +66,8 @@ pub struct Server {
     /// read next turn without waiting.
     read_again: Vec<ClientId>,
     next_cron_ms: u64,
+    /// The client id the next query-buffer trim starts from.
+    resize_cursor: u32,
     busy_poll: BusyPoll,
 }
 
@@ -94,6 +96,7 @@ impl Server {
             paused: Vec::new(),
             read_again: Vec::new(),
             next_cron_ms: 0,
+            resize_cursor: 0,
             busy_poll: BusyPoll::for_this_machine(),
         }
     }
@@ -311,6 +314,7 @@ impl Server {
                 }
                 Ok(n) => {
                     conn.rend += n;
+                    conn.note_read();
                     self.engine.stats.total_net_input_bytes += n as u64;
                     self.engine.stats.total_reads_processed += 1;
                     let limit = self.engine.config.client_query_buffer_limit;
@@ -573,6 +577,34 @@ impl Server {
         }
         idle.clear();
         self.scratch = idle;
+        self.resize_query_buffers(hz);
+    }
+
+    /// Redis's clientsCron pace: each tick trims the query buffers (see
+    /// [`Conn::cron_resize`]) of the next `max(5, clients / hz)` clients in
+    /// id order, so every client is visited at least once a second.
+    fn resize_query_buffers(&mut self, hz: u64) {
+        let now_ms = self.engine.now_ms();
+        let batch = (self.engine.clients.len() as u64).div_ceil(hz).max(5) as usize;
+        let cursor = self.resize_cursor;
+        let mut ids = std::mem::take(&mut self.scratch);
+        ids.extend(self.engine.clients.iter().map(|(id, _)| id));
+        // From the cursor to the end, then from the start.
+        let split = ids.partition_point(|id| id.0 < cursor);
+        ids.rotate_left(split);
+        ids.truncate(batch);
+        for &id in &ids {
+            let Some(client) = self.engine.clients.get(id) else {
+                continue;
+            };
+            let idle_secs = now_ms.saturating_sub(client.last_interaction_ms) / 1000;
+            if let Some(conn) = self.conns.get_mut(id.0 as usize).and_then(Option::as_mut) {
+                conn.cron_resize(idle_secs);
+            }
+            self.resize_cursor = id.0.wrapping_add(1);
+        }
+        ids.clear();
+        self.scratch = ids;
     }
 
     /// Shutdown: close every client and listener, remove pid and socket files.

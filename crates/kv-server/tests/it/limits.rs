@@ -2,7 +2,7 @@
 //! the offending connection, and keeps serving everyone else.
 
 use std::io::Write;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::harness::{Raw, TestServer};
 
@@ -140,4 +140,56 @@ fn ten_thousand_concurrent_connections() {
     }
     let info = String::from_utf8(server.raw().call(&["INFO", "clients"])).unwrap();
     assert!(info.contains("connected_clients:10001"), "{info}");
+}
+
+/// `qbuf + qbuf-free` of the client named `name`, from CLIENT LIST.
+fn query_buffer_size(watcher: &mut Raw, name: &str) -> usize {
+    let list = String::from_utf8_lossy(&watcher.call(&["CLIENT", "LIST"])).into_owned();
+    let line = list
+        .lines()
+        .find(|l| l.contains(&format!(" name={name} ")))
+        .expect("client listed");
+    line.split_whitespace()
+        .filter_map(|f| {
+            f.strip_prefix("qbuf=")
+                .or_else(|| f.strip_prefix("qbuf-free="))
+        })
+        .map(|v| v.parse::<usize>().expect("number"))
+        .sum()
+}
+
+#[test]
+fn query_buffers_are_trimmed_as_redis_trims_them() {
+    let server = TestServer::start(&[]);
+    let mut watcher = server.raw();
+    let mut idle = server.raw();
+    idle.call(&["CLIENT", "SETNAME", "idle"]);
+    let start = query_buffer_size(&mut watcher, "idle");
+    assert!((16384..32768).contains(&start), "{start}");
+
+    // A big request leaves a big buffer, which shrinks to the recent peak
+    // (not to nothing) while the client keeps sending small requests.
+    let mut busy = server.raw();
+    busy.call(&["CLIENT", "SETNAME", "busy"]);
+    let big = "A".repeat(400_000);
+    busy.call(&["SET", "x", &big]);
+    let grown = query_buffer_size(&mut watcher, "busy");
+    assert!(grown > 32768, "{grown}");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    let mut now = grown;
+    while now >= grown && Instant::now() < deadline {
+        busy.call(&["SET", "x", "small"]);
+        now = query_buffer_size(&mut watcher, "busy");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(now > 0 && now < grown, "{now} vs {grown}");
+
+    // An idle client's empty buffer is freed after 2 seconds...
+    let deadline = Instant::now() + Duration::from_secs(6);
+    while query_buffer_size(&mut watcher, "idle") != 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(query_buffer_size(&mut watcher, "idle"), 0);
+    // ...and comes back when it sends again.
+    assert_eq!(idle.call(&["PING"]), b"+PONG\r\n");
 }
