@@ -47,12 +47,15 @@ impl ClientKind {
 }
 
 /// CLIENT REPLY state. `SkipNext` silences exactly the command after the one that
-/// set it, as Redis's CLIENT_REPLY_SKIP_NEXT does.
+/// set it, as Redis's CLIENT_REPLY_SKIP_NEXT does; while that command runs the
+/// state is `Skipping` (CLIENT_REPLY_SKIP), which CLIENT REPLY ON cancels so
+/// that its own OK is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
     On,
     Off,
     SkipNext,
+    Skipping,
 }
 
 /// Where a connection comes from, fixed at accept time.

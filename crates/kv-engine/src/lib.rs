@@ -698,10 +698,9 @@ impl Engine {
         let handler = cmd.handler.expect("non-container commands have a handler");
         let me = self.clients.get_mut(client).expect("caller checked");
         me.last_cmd = cmd.name;
-        // CLIENT REPLY SKIP silences the command after it: consume the mark now.
-        let skip_this = me.reply_mode == client::ReplyMode::SkipNext;
-        if skip_this {
-            me.reply_mode = client::ReplyMode::On;
+        // CLIENT REPLY SKIP silences the command after it: this one.
+        if me.reply_mode == client::ReplyMode::SkipNext {
+            me.reply_mode = client::ReplyMode::Skipping;
         }
         let mut out = std::mem::take(&mut me.out);
         let resp3 = me.resp3;
@@ -770,8 +769,13 @@ impl Engine {
 
         // The client may have been removed by its own command (CLIENT KILL SKIPME no).
         if let Some(me) = self.clients.get_mut(client) {
-            if skip_this || me.reply_mode == client::ReplyMode::Off {
-                out.truncate(start_len);
+            match me.reply_mode {
+                client::ReplyMode::Off => out.truncate(start_len),
+                client::ReplyMode::Skipping => {
+                    out.truncate(start_len);
+                    me.reply_mode = client::ReplyMode::On;
+                }
+                client::ReplyMode::On | client::ReplyMode::SkipNext => {}
             }
             // A body that replaced the buffer (CLIENT KILL of itself, RESET) keeps
             // what it queued after the old content.

@@ -112,6 +112,19 @@ fn client_reply_modes() {
         (&["CLIENT", "REPLY", "SKIP"], ""),
         (&["PING"], ""),
         (&["PING"], "+PONG|"),
+        // ON cancels a pending skip, and its own OK is sent (redis-server 7.0.15).
+        (&["CLIENT", "REPLY", "SKIP"], ""),
+        (&["CLIENT", "REPLY", "ON"], "+OK|"),
+        (&["PING"], "+PONG|"),
+        // Two SKIPs in a row: the second is skipped, and silences the command after it.
+        (&["CLIENT", "REPLY", "SKIP"], ""),
+        (&["CLIENT", "REPLY", "SKIP"], ""),
+        (&["PING"], ""),
+        (&["PING"], "+PONG|"),
+        // A rejected command is skipped too.
+        (&["CLIENT", "REPLY", "SKIP"], ""),
+        (&["NOSUCH"], ""),
+        (&["PING"], "+PONG|"),
     ]);
 }
 

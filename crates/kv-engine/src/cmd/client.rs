@@ -382,7 +382,7 @@ pub fn client_reply_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     } else if is(mode, "off") {
         ctx.me_mut().reply_mode = ReplyMode::Off;
     } else if is(mode, "skip") {
-        if ctx.me().reply_mode == ReplyMode::On {
+        if ctx.me().reply_mode != ReplyMode::Off {
             ctx.me_mut().reply_mode = ReplyMode::SkipNext;
         }
     } else {
