@@ -140,7 +140,7 @@ impl State {
     }
 }
 
-pub(crate) fn rewrite(config: &Config, original: Option<&str>) -> String {
+pub(crate) fn rewrite(config: &Config, original: Option<&str>, force_all: bool) -> String {
     let mut st = State::read(original);
     for (i, d) in DIRECTIVES.iter().enumerate() {
         match rewrite_lines(d.name, d.kind, &config.value(i), &d.default_value()) {
@@ -149,7 +149,7 @@ pub(crate) fn rewrite(config: &Config, original: Option<&str>) -> String {
             }
             Rewrite::Lines(lines) => {
                 for (line, force) in lines {
-                    st.rewrite_line(d.name, line, force);
+                    st.rewrite_line(d.name, line, force || force_all);
                 }
                 st.processed.insert(d.name.to_string());
             }

@@ -90,7 +90,8 @@ pub trait Host {
     /// reason it will not (the client gets an error).
     fn shutdown(&mut self, mode: SaveMode) -> Result<(), String>;
     /// CONFIG REWRITE: persist the current configuration into the config file.
-    fn rewrite_config(&mut self, config: &Config) -> Result<(), String>;
+    /// `force_all`: write directives left at their defaults too.
+    fn rewrite_config(&mut self, config: &Config, force_all: bool) -> Result<(), String>;
     /// CONFIG SET changed directives that the server applies (port, bind, ...).
     /// An Err makes CONFIG SET fail and roll back (the host is then called again
     /// with the old values).

@@ -27,7 +27,7 @@ impl Host for FakeHost {
         self.shutdowns.push(mode);
         Ok(())
     }
-    fn rewrite_config(&mut self, _config: &Config) -> Result<(), String> {
+    fn rewrite_config(&mut self, _config: &Config, _force_all: bool) -> Result<(), String> {
         Ok(())
     }
     fn apply_config(

@@ -83,10 +83,14 @@ impl Host for HostView<'_> {
         Ok(())
     }
 
-    fn rewrite_config(&mut self, config: &Config) -> Result<(), String> {
+    fn rewrite_config(&mut self, config: &Config, force_all: bool) -> Result<(), String> {
         let path = self.state.config_file.as_ref().ok_or("no config file")?;
         let original = std::fs::read_to_string(path).ok();
-        let text = config.rewrite(original.as_deref());
+        let text = if force_all {
+            config.rewrite_all(original.as_deref())
+        } else {
+            config.rewrite(original.as_deref())
+        };
         let tmp = path.with_extension("kv-rewrite.tmp");
         std::fs::write(&tmp, text).map_err(|e| e.to_string())?;
         std::fs::rename(&tmp, path).map_err(|e| e.to_string())?;

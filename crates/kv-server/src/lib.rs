@@ -54,6 +54,13 @@ pub fn version_line() -> String {
 pub fn run(args: Vec<String>) -> Result<(), StartupError> {
     let (config, config_file) = Config::from_args(&args, &mut |path| std::fs::read_to_string(path))
         .map_err(|e| StartupError::Config(e.to_string()))?;
+    // Absolute now, before `dir` changes the working directory: CONFIG REWRITE
+    // writes to it later (as Redis keeps its configfile absolute).
+    let config_file = config_file.map(|f| {
+        std::path::absolute(&f)
+            .map(|p| p.display().to_string())
+            .unwrap_or(f)
+    });
 
     if config.daemonize {
         daemonize();

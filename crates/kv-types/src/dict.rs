@@ -54,7 +54,6 @@ const STEPS_PER_WRITE: usize = 4;
 const EMPTY_VISITS_PER_STEP: usize = 10;
 const MIN_TABLE: usize = 4;
 
-
 struct Node<E> {
     entry: E,
     next: u32,

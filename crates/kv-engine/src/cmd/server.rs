@@ -88,7 +88,7 @@ pub fn config_rewrite_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
         return Err(CmdError::err("The server is running without a config file"));
     }
     ctx.host
-        .rewrite_config(&ctx.engine.config)
+        .rewrite_config(&ctx.engine.config, false)
         .map_err(|reason| CmdError::err(format!("Rewriting config file: {reason}")))?;
     ctx.reply.ok();
     Ok(())
@@ -141,6 +141,8 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
             &[
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
+                "CONFIG-REWRITE-FORCE-ALL",
+                "    CONFIG REWRITE that also writes every directive left at its default.",
                 "OBJECT <key>",
                 "    Show low level info about the value of <key>.",
                 "POPULATE <count> [<prefix>] [<size>]",
@@ -169,6 +171,13 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         debug_object(ctx, argv.get(2).unwrap_or_default())?;
     } else if is(sub, "populate") && (3..=5).contains(&argc) {
         debug_populate(ctx, argv)?;
+    } else if is(sub, "config-rewrite-force-all") && argc == 2 {
+        ctx.host
+            .rewrite_config(&ctx.engine.config, true)
+            .map_err(|reason| {
+                CmdError::err(format!("CONFIG-REWRITE-FORCE-ALL failed: {reason}"))
+            })?;
+        ctx.reply.ok();
     } else if is(sub, "change-repl-id") && argc == 2 {
         let id = ctx.engine.new_replication_id();
         ctx.engine.facts.run_id = id;

@@ -189,3 +189,66 @@ fn config_rewrite_updates_the_file() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A server process killed when dropped, so that a failing test leaks none.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts kv-server in `cwd` with `conf` (as given, maybe relative) and waits
+/// for `port`.
+fn start_with_conf(cwd: &std::path::Path, conf: &str, port: u16) -> Killed {
+    let child = Command::new(env!("CARGO_BIN_EXE_kv-server"))
+        .current_dir(cwd)
+        .arg(conf)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Killed(child)
+}
+
+#[test]
+fn config_rewrite_force_all_round_trips_every_directive() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let port = crate::harness::free_port();
+    std::fs::write(
+        dir.path().join("kv.conf"),
+        format!(
+            "port {port}\nbind 127.0.0.1\nsave \"\"\ndir data\nlogfile log\n\
+             enable-debug-command local\n"
+        ),
+    )
+    .unwrap();
+    // A relative config path, and `dir` moves the working directory: the
+    // rewrite must still find the file.
+    let server = start_with_conf(dir.path(), "kv.conf", port);
+    let mut raw = crate::harness::Raw::connect(port);
+    assert_eq!(raw.call(&["CONFIG", "SET", "timeout", "300"]), b"+OK\r\n");
+    let before = raw.call(&["CONFIG", "GET", "*"]);
+    assert_eq!(raw.call(&["DEBUG", "CONFIG-REWRITE-FORCE-ALL"]), b"+OK\r\n");
+    let text = std::fs::read_to_string(dir.path().join("kv.conf")).unwrap();
+    // Defaults are written too.
+    assert!(text.contains("\nhz 10\n"), "{text}");
+    assert!(text.contains("\ntimeout 300\n"), "{text}");
+    drop(server);
+
+    let _server = start_with_conf(dir.path(), "kv.conf", port);
+    let mut raw = crate::harness::Raw::connect(port);
+    assert_eq!(
+        show(&raw.call(&["CONFIG", "GET", "*"])),
+        show(&before),
+        "the rewritten file gives back the same configuration"
+    );
+}
