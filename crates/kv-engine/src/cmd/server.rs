@@ -151,6 +151,9 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
                 "PROTOCOL <type>",
                 "    Reply with a sample of a RESP type: string|integer|double|bignum|null|",
                 "    array|set|map|attrib|push|verbatim|true|false.",
+                "STRINGMATCH-TEST",
+                "    Match random patterns against random strings (a crash test of the",
+                "    glob matcher used by KEYS, SCAN and CONFIG GET).",
                 "SET-ACTIVE-EXPIRE <0|1>",
                 "    Turn the deletion of expired keys by the periodic cycle off or on.",
                 "SLEEP <seconds>",
@@ -171,6 +174,10 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         debug_object(ctx, argv.get(2).unwrap_or_default())?;
     } else if is(sub, "populate") && (3..=5).contains(&argc) {
         debug_populate(ctx, argv)?;
+    } else if is(sub, "stringmatch-test") && argc == 2 {
+        glob_fuzz(&mut ctx.engine.rng, 10_000_000);
+        ctx.reply
+            .simple(b"Apparently Redis did not crash: test passed");
     } else if is(sub, "config-rewrite-force-all") && argc == 2 {
         ctx.host
             .rewrite_config(&ctx.engine.config, true)
@@ -189,6 +196,31 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         )));
     }
     Ok(())
+}
+
+/// DEBUG STRINGMATCH-TEST: `cycles` matches of random patterns against random
+/// strings (both under 32 bytes of 7-bit characters, as Redis draws them);
+/// returns how many matched. Its point is surviving adversarial patterns.
+fn glob_fuzz(rng: &mut crate::random::Rng, cycles: u32) -> u32 {
+    let mut string = [0u8; 32];
+    let mut pattern = [0u8; 32];
+    let mut matches = 0;
+    for _ in 0..cycles {
+        let string_len = rng.below(32) as usize;
+        let pattern_len = rng.below(32) as usize;
+        for b in &mut string[..string_len] {
+            *b = rng.below(128) as u8;
+        }
+        for b in &mut pattern[..pattern_len] {
+            *b = rng.below(128) as u8;
+        }
+        matches += u32::from(kv_types::glob::glob_match(
+            &pattern[..pattern_len],
+            &string[..string_len],
+            false,
+        ));
+    }
+    matches
 }
 
 /// DEBUG PROTOCOL <type>: one sample reply of each RESP type, shaped for the

@@ -352,6 +352,7 @@ const DEBUG_SCRIPT: &[&[&str]] = &[
     &["DEBUG", "PROTOCOL", "attrib"],
     &["DEBUG", "PROTOCOL", "verbatim"],
     &["DEBUG", "PROTOCOL", "true"],
+    &["DEBUG", "STRINGMATCH-TEST", "extra"],
     &["DEBUG", "PROTOCOL", "false"],
     &["DEBUG", "PROTOCOL", "nosuch"],
     &["DEBUG", "OBJECT", "nokey"],
@@ -451,6 +452,12 @@ fn key_specs_match_redis() {
 fn debug_replies_match_redis() {
     compare_with(DEBUG_SCRIPT, false, &["--enable-debug-command", "yes"]);
     compare_with(DEBUG_SCRIPT, true, &["--enable-debug-command", "yes"]);
+    // Ten million matches: seconds in a debug build, so once.
+    compare_with(
+        &[&["DEBUG", "STRINGMATCH-TEST"]],
+        false,
+        &["--enable-debug-command", "yes"],
+    );
 }
 
 #[test]
