@@ -574,6 +574,12 @@ fn install_redis() -> Result<()> {
     eprintln!(
         "redis-server or redis-benchmark is missing: installing Debian's redis-server and redis-tools"
     );
+    apt_get(&["update"])?;
+    apt_get(&["install", "-y", "redis-server", "redis-tools"])
+}
+
+/// `apt-get ARGS`, non-interactive, as root or through sudo.
+pub(crate) fn apt_get(args: &[&str]) -> Result<()> {
     let root = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -595,15 +601,15 @@ fn install_redis() -> Result<()> {
     };
     if !root && find_in_path("sudo").is_none() {
         bail!(
-            "not root and no sudo: run `apt-get update && apt-get install -y redis-server redis-tools` as root"
+            "not root and no sudo: run `apt-get {}` as root",
+            args.join(" ")
         );
     }
-    run_echoed(&mut apt(&["update"]))?;
-    run_echoed(&mut apt(&["install", "-y", "redis-server", "redis-tools"]))
+    run_echoed(&mut apt(args))
 }
 
 /// Cargo's target directory, from `cargo metadata`.
-fn target_dir() -> Result<PathBuf> {
+pub(crate) fn target_dir() -> Result<PathBuf> {
     let mut cmd = crate::cargo();
     cmd.args(["metadata", "--format-version", "1", "--no-deps"]);
     let out = run_captured(&mut cmd, Duration::from_secs(120))?;

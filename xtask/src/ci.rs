@@ -16,6 +16,8 @@ enum Step {
     /// The README's test command (`cargo xtask test`).
     Test,
     BenchSmoke,
+    /// Redis's own test suite, on the release binary the bench step built.
+    RedisSuite,
 }
 
 /// The steps in order: short name (for `--only`/`--skip`), what it runs.
@@ -36,6 +38,7 @@ const STEPS: &[(&str, Step)] = &[
     // The README's test command.
     ("test", Step::Test),
     ("bench", Step::BenchSmoke),
+    ("redis-suite", Step::RedisSuite),
 ];
 
 const CI_USAGE: &str = "\
@@ -48,6 +51,8 @@ Runs, in order, stopping at the first failure:
   test    cargo test --workspace
   bench   cargo xtask bench --quick --memory none (smoke test: kv-server under
           redis-benchmark; builds kv-server in release mode unless $KV_BIN is set)
+  redis-suite
+          cargo xtask redis-suite (Redis 7.0.15's own tests against kv-server)
 STEPS is a comma-separated list of step names, for local use; CI runs them all.
 ";
 
@@ -75,7 +80,9 @@ fn selected(args: &[String]) -> Result<Option<Vec<&'static str>>> {
                 };
                 let wanted: Vec<&str> = list.split(',').map(str::trim).collect();
                 if let Some(bad) = wanted.iter().find(|w| !STEPS.iter().any(|(n, _)| n == *w)) {
-                    bail!("unknown ci step {bad:?}; the steps are fmt, clippy, tidy, test, bench");
+                    bail!(
+                        "unknown ci step {bad:?}; the steps are fmt, clippy, tidy, test, bench, redis-suite"
+                    );
                 }
                 let only = flag == "--only";
                 names.retain(|n| wanted.contains(n) == only);
@@ -97,6 +104,7 @@ pub fn run(args: &[String]) -> Result<i32> {
             Step::Tidy => "cargo xtask tidy".to_string(),
             Step::Test => "cargo xtask test".to_string(),
             Step::BenchSmoke => "cargo xtask bench --quick --memory none".to_string(),
+            Step::RedisSuite => "cargo xtask redis-suite".to_string(),
         };
         println!("\n==> ci: {name}: {what}");
         let start = Instant::now();
@@ -109,6 +117,7 @@ pub fn run(args: &[String]) -> Result<i32> {
             Step::Tidy => tidy::run(&workspace_root()),
             Step::Test => crate::test(&[]).map(|code| code == 0),
             Step::BenchSmoke => bench::run(&BenchOpts::ci_smoke()).map(|code| code == 0),
+            Step::RedisSuite => crate::redis_suite::run(&[]).map(|code| code == 0),
         };
         let elapsed = start.elapsed();
         let ok = match outcome {
@@ -153,11 +162,14 @@ mod tests {
     #[test]
     fn selects_steps() {
         let all = selected(&[]).unwrap().unwrap();
-        assert_eq!(all, ["fmt", "clippy", "tidy", "test", "bench"]);
+        assert_eq!(
+            all,
+            ["fmt", "clippy", "tidy", "test", "bench", "redis-suite"]
+        );
         let only = selected(&args(&["--only", "bench,tidy"])).unwrap().unwrap();
         assert_eq!(only, ["tidy", "bench"]);
         let skip = selected(&args(&["--skip=clippy,test"])).unwrap().unwrap();
-        assert_eq!(skip, ["fmt", "tidy", "bench"]);
+        assert_eq!(skip, ["fmt", "tidy", "bench", "redis-suite"]);
         assert!(selected(&args(&["--only", "lint"])).is_err());
         assert!(selected(&args(&["--fast"])).is_err());
     }

@@ -5,6 +5,7 @@
 //! * `cargo xtask tidy` — house rules: crate layering, module docs, no clock or
 //!   I/O in the pure crates.
 //! * `cargo xtask ci` — fmt, clippy, tidy, tests and a bench smoke run, in order.
+//! * `cargo xtask redis-suite` — Redis's own test suite against kv-server.
 //!
 //! Only std and anyhow: the crate must build quickly and on a bare CI box.
 
@@ -12,6 +13,7 @@ mod bench;
 mod ci;
 mod json;
 mod proc;
+mod redis_suite;
 mod report;
 mod resp;
 mod server;
@@ -30,6 +32,9 @@ commands:
   test     the README's test command: installs redis-server if missing (the
            reference the end-to-end tests compare against), then runs every
            test of every crate (`cargo test --workspace [ARGS]`)
+  redis-suite
+           Redis 7.0.15's own Tcl test suite against kv-server (the units kv
+           passes; tests needing features kv lacks are skipped)
   tidy     house-rules check (crate edges, module docs, no clock/I/O in pure crates)
   ci       fmt --check, clippy -D warnings, tidy, test, bench --quick --memory none
   help     this text; `cargo xtask bench --help`, `cargo xtask ci --help` for flags
@@ -82,6 +87,7 @@ fn run(args: &[String]) -> Result<i32> {
             Ok(if tidy::run(&workspace_root())? { 0 } else { 1 })
         }
         "ci" => ci::run(rest),
+        "redis-suite" => redis_suite::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(0)
