@@ -650,14 +650,8 @@ mod tests {
 
     #[test]
     fn random_ids_are_evenly_spread_in_small_and_rehashing_tables() {
-        let mut x = 0x1234_5678u64;
-        let mut rnd = move || {
-            x = x.wrapping_add(0x9E3779B97F4A7C15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-            z ^ (z >> 31)
-        };
+        let mut r = crate::listpack::SplitMix64::new(0x1234_5678);
+        let mut rnd = move || r.next_u64();
         let mut rehashing_seen = false;
         for n in [10usize, 17, 100] {
             let mut d: Dict<E> = Dict::new();
@@ -685,15 +679,8 @@ mod tests {
         for i in 0..1000 {
             d.insert_new(E(key(i), i));
         }
-        // splitmix64: a fast generator whose low bits are good too.
-        let mut x = 0x9E3779B97F4A7C15u64;
-        let mut rnd = move || {
-            x = x.wrapping_add(0x9E3779B97F4A7C15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-            z ^ (z >> 31)
-        };
+        let mut r = crate::listpack::SplitMix64::new(0);
+        let mut rnd = move || r.next_u64();
         let mut seen = HashSet::new();
         for _ in 0..5000 {
             let id = d.random_id(&mut rnd).expect("non-empty");

@@ -161,21 +161,10 @@ fn config_rewrite_updates_the_file() {
     let port = crate::harness::free_port();
     std::fs::write(
         &conf,
-        format!("# my settings\nport {port}\nbind 127.0.0.1\nsave \"\"\ntimeout 0\n"),
+        format!("# my settings\nport {port}\nbind 127.0.0.1\nsave \"\"\ntimeout 0\nlogfile log\n"),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kv-server"))
-        .arg(&conf)
-        .arg("--logfile")
-        .arg(dir.path().join("log"))
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let _server = start_with_conf(dir.path(), "kv.conf", port);
     let mut raw = crate::harness::Raw::connect(port);
     assert_eq!(
         raw.call(&["CONFIG", "SET", "timeout", "300", "maxclients", "500"]),
@@ -186,8 +175,6 @@ fn config_rewrite_updates_the_file() {
     assert!(text.starts_with("# my settings\n"), "{text}");
     assert!(text.contains("timeout 300"), "{text}");
     assert!(text.contains("maxclients 500"), "{text}");
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 /// A server process killed when dropped, so that a failing test leaks none.
