@@ -105,8 +105,9 @@ impl Conn {
     /// a few KiB are free, a client idle for more than 2 seconds keeps only its
     /// unparsed bytes (none: the buffer is freed), and a buffer above the resize
     /// threshold and over twice its recent peak is cut to that peak (never below
-    /// what is buffered or what the request being read still needs).
-    pub fn cron_resize(&mut self, idle_secs: u64) {
+    /// what is buffered or what the request being read still needs). Returns
+    /// the bytes given back.
+    pub fn cron_resize(&mut self, idle_secs: u64) -> usize {
         let size = self.rbuf.len();
         let used = self.unparsed();
         if size - used > MIN_TRIM {
@@ -118,6 +119,7 @@ impl Conn {
             }
         }
         self.peak = self.unparsed();
+        size - self.rbuf.len()
     }
 
     fn resize_to(&mut self, size: usize) {

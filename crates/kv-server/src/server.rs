@@ -593,18 +593,22 @@ impl Server {
         let split = ids.partition_point(|id| id.0 < cursor);
         ids.rotate_left(split);
         ids.truncate(batch);
+        let mut freed = 0;
         for &id in &ids {
             let Some(client) = self.engine.clients.get(id) else {
                 continue;
             };
             let idle_secs = now_ms.saturating_sub(client.last_interaction_ms) / 1000;
             if let Some(conn) = self.conns.get_mut(id.0 as usize).and_then(Option::as_mut) {
-                conn.cron_resize(idle_secs);
+                freed += conn.cron_resize(idle_secs);
             }
             self.resize_cursor = id.0.wrapping_add(1);
         }
         ids.clear();
         self.scratch = ids;
+        if freed >= RETURN_TO_OS_BYTES {
+            return_free_memory_to_os();
+        }
     }
 
     /// Shutdown: close every client and listener, remove pid and socket files.
@@ -623,6 +627,22 @@ impl Server {
             let _ = std::fs::remove_file(path);
         }
         log_warning!("kv is now ready to exit, bye bye...");
+    }
+}
+
+/// Freed query-buffer bytes in one cron pass above which the allocator is asked
+/// to give free pages back to the OS.
+const RETURN_TO_OS_BYTES: usize = 1 << 20;
+
+/// glibc keeps freed small blocks (a 16 KiB query buffer is one) in its heap;
+/// malloc_trim hands whole free pages back, so that RSS shrinks when thousands
+/// of idle clients give their buffers back (jemalloc, under Redis, does this
+/// by itself).
+fn return_free_memory_to_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only inspects and releases the allocator's free memory.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
