@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use crate::harness::{Raw, TestServer, show};
 
 /// A scenario: drives a server on `port` and returns the replies it saw.
-type Scenario = fn(u16) -> Vec<Vec<u8>>;
+pub(crate) type Scenario = fn(u16) -> Vec<Vec<u8>>;
 
 /// Runs `scenario` on kv and, when installed, on Redis; the transcripts must
 /// match. Returns kv's transcript for the scenario's own checks.
-fn on_both(scenario: Scenario) -> Vec<Vec<u8>> {
+pub(crate) fn on_both(scenario: Scenario) -> Vec<Vec<u8>> {
     let kv = TestServer::start(&[]);
     let got = scenario(kv.port);
     if let Some(redis) = TestServer::start_redis(&[]) {
@@ -31,7 +31,7 @@ fn on_both(scenario: Scenario) -> Vec<Vec<u8>> {
 }
 
 /// The value of one `INFO clients` field.
-fn info_field(raw: &mut Raw, field: &str) -> i64 {
+pub(crate) fn info_field(raw: &mut Raw, field: &str) -> i64 {
     let reply = raw.call(&["INFO", "clients"]);
     let text = String::from_utf8_lossy(&reply);
     text.lines()
@@ -42,7 +42,7 @@ fn info_field(raw: &mut Raw, field: &str) -> i64 {
 
 /// Waits until the server reports `n` blocked clients, so that a scenario
 /// goes on only once a blocking command has really parked its client.
-fn wait_blocked(ctl: &mut Raw, n: i64) {
+pub(crate) fn wait_blocked(ctl: &mut Raw, n: i64) {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let now = info_field(ctl, "blocked_clients");
@@ -58,7 +58,7 @@ fn wait_blocked(ctl: &mut Raw, n: i64) {
 }
 
 /// Whether nothing arrives on `raw` within `ms` milliseconds.
-fn silent_for(raw: &mut Raw, ms: u64) -> bool {
+pub(crate) fn silent_for(raw: &mut Raw, ms: u64) -> bool {
     raw.stream
         .set_read_timeout(Some(Duration::from_millis(ms)))
         .expect("timeout set");

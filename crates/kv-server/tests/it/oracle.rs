@@ -1,8 +1,8 @@
 //! Side-by-side with real Redis 7.0: the same requests, byte-identical replies.
 //! Skipped (with a note) where redis-server is not installed; CI installs it.
 
+use crate::blocking::{info_field, wait_blocked};
 use crate::harness::{Raw, TestServer, show};
-use std::time::{Duration, Instant};
 
 /// Requests whose replies must be identical, in order, on one connection.
 const SCRIPT: &[&[&str]] = &[
@@ -613,13 +613,11 @@ fn client_view_script(port: u16) -> Vec<String> {
             .split_whitespace()
             .filter(|f| f.starts_with("flags=") || f.starts_with("cmd="))
             .collect();
-        let info = String::from_utf8_lossy(&watcher.call(&["INFO", "clients"])).into_owned();
-        let blocked = info
-            .lines()
-            .find(|l| l.starts_with("blocked_clients:"))
-            .unwrap_or("")
-            .to_string();
-        seen.push(format!("{label}: {} {blocked}", fields.join(" ")));
+        let blocked = info_field(watcher, "blocked_clients");
+        seen.push(format!(
+            "{label}: {} blocked_clients:{blocked}",
+            fields.join(" ")
+        ));
     };
     for request in [
         &["GET"][..],
@@ -635,14 +633,7 @@ fn client_view_script(port: u16) -> Vec<String> {
     watcher.call(&["CLIENT", "PAUSE", "5000", "WRITE"]);
     client.cmd(&[b"SET", b"k", b"w"]);
     // The watcher's requests are not writes, so they run while the SET waits.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let info = String::from_utf8_lossy(&watcher.call(&["INFO", "clients"])).into_owned();
-        if info.contains("blocked_clients:1") || Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_blocked(&mut watcher, 1);
     look(&mut watcher, "paused SET");
     watcher.call(&["CLIENT", "UNPAUSE"]);
     let reply = show(&client.read_raw());

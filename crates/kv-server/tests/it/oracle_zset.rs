@@ -7,10 +7,8 @@
 //! are only compared where they are deterministic: whole-set ZRANDMEMBER, one
 //! member repeated, ZSCAN of a listpack.
 
-use std::io::Read;
-use std::time::{Duration, Instant};
-
-use crate::harness::{Raw, TestServer, show};
+use crate::blocking::{on_both, silent_for, wait_blocked};
+use crate::harness::Raw;
 use crate::oracle::{compare, compare_with};
 
 /// Adding, updating and scoring: ZADD's options and every error, ZINCRBY,
@@ -825,66 +823,6 @@ fn zset_encodings_match_redis() {
 }
 
 // ---- blocking scenarios ----
-
-/// A scenario: drives a server on `port` and returns the replies it saw.
-type Scenario = fn(u16) -> Vec<Vec<u8>>;
-
-/// Runs `scenario` on kv and, when installed, on Redis; the transcripts must
-/// match.
-fn on_both(scenario: Scenario) {
-    let kv = TestServer::start(&[]);
-    let got = scenario(kv.port);
-    let Some(redis) = TestServer::start_redis(&[]) else {
-        eprintln!("redis-server not installed: oracle comparison skipped");
-        return;
-    };
-    let want = scenario(redis.port);
-    let show_all = |t: &[Vec<u8>]| t.iter().map(|r| show(r)).collect::<Vec<_>>();
-    assert_eq!(
-        show_all(&want),
-        show_all(&got),
-        "redis (left) vs kv (right)"
-    );
-}
-
-/// Waits until the server reports `n` blocked clients, so a scenario goes on
-/// only once a blocking command has parked its client.
-fn wait_blocked(ctl: &mut Raw, n: i64) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let reply = ctl.call(&["INFO", "clients"]);
-        let text = String::from_utf8_lossy(&reply).into_owned();
-        let now: i64 = text
-            .lines()
-            .find_map(|l| l.strip_prefix("blocked_clients:"))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(-1);
-        if now == n {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "blocked_clients stayed {now}, expected {n}"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// Whether nothing arrives on `raw` within `ms` milliseconds.
-fn silent_for(raw: &mut Raw, ms: u64) -> bool {
-    raw.stream
-        .set_read_timeout(Some(Duration::from_millis(ms)))
-        .expect("timeout set");
-    let mut byte = [0u8; 1];
-    let silent = matches!(
-        raw.stream.read(&mut byte),
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)
-    );
-    raw.stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout set");
-    silent
-}
 
 fn send(raw: &mut Raw, args: &[&str]) {
     let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
