@@ -74,13 +74,14 @@ pub fn run(args: &[String]) -> Result<i32> {
             other => bail!("unknown flag {other:?}\n{USAGE}"),
         }
     }
+    let target = crate::bench::target_dir()?;
     let kv_bin = match kv_bin {
         Some(path) => path,
         None => {
             let mut build = crate::cargo();
             build.args(["build", "--release", "-p", "kv-server"]);
             run_echoed(&mut build)?;
-            crate::bench::target_dir()?.join("release/kv-server")
+            target.join("release/kv-server")
         }
     };
     let kv_bin = std::fs::canonicalize(&kv_bin)
@@ -89,7 +90,7 @@ pub fn run(args: &[String]) -> Result<i32> {
     if find_in_path("tclsh").is_none() {
         crate::bench::apt_get(&["install", "-y", "tcl"])?;
     }
-    let root = crate::bench::target_dir()?.join("redis-suite");
+    let root = target.join("redis-suite");
     let suite = fetch(&root)?;
     prepare(&suite, &kv_bin)?;
 

@@ -113,14 +113,7 @@ impl Listeners {
                 }
             }
         }
-        let opened = Self::open_tcp(config);
-        let result = match opened {
-            Ok(fresh) => {
-                kept.extend(fresh);
-                Ok(())
-            }
-            Err(e) => Err(e),
-        };
+        let result = Self::open_tcp(config).map(|fresh| kept.extend(fresh));
         self.install(kept)?;
         result
     }
