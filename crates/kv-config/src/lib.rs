@@ -34,7 +34,7 @@ pub use table::{
     DEBUG, DENY_LOADING, DIRECTIVES, Def, Directive, FILE_DIRECTIVES, FileDirective, HIDDEN,
     IMMUTABLE, MULTI_ARG, PROTECTED, SENSITIVE, Support,
 };
-pub use value::{EnumSpec, Kind, Num, OutputBufferLimit, SaveParam, Unit, Value};
+pub use value::{EnumSpec, Kind, Num, OutputBufferLimit, SaveParam, Unit, Value, notify};
 
 use table::{Slot, lookup};
 use value::{Mode, parse, show};
@@ -99,6 +99,10 @@ pub struct Config {
     pub stream_node_max_bytes: u64,
     pub stream_node_max_entries: u64,
     pub hll_sparse_max_bytes: u64,
+    /// `notify-keyspace-events` as Redis's NOTIFY_* bits (see [`notify`]).
+    pub notify_keyspace_events: u32,
+    /// Keys the tracking table may hold before invalidating the oldest (0: no limit).
+    pub tracking_table_max_keys: u64,
     /// Always 0 today (`maxmemory` is Unsupported otherwise).
     pub maxmemory: u64,
     pub maxmemory_policy: String,
@@ -183,6 +187,8 @@ impl Default for Config {
             stream_node_max_bytes: 0,
             stream_node_max_entries: 0,
             hll_sparse_max_bytes: 0,
+            notify_keyspace_events: 0,
+            tracking_table_max_keys: 0,
             maxmemory: 0,
             maxmemory_policy: String::new(),
             save: Vec::new(),

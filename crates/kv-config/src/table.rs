@@ -327,9 +327,6 @@ fn no_save_points(v: &Value) -> bool {
 fn no_master(v: &Value) -> bool {
     matches!(v, Value::ReplicaOf(None))
 }
-fn no_events(v: &Value) -> bool {
-    matches!(v, Value::Notify(0))
-}
 fn no_save_on_shutdown(v: &Value) -> bool {
     matches!(v, Value::Enum(f) if f & SHUTDOWN_SAVE == 0)
 }
@@ -1327,8 +1324,9 @@ pub static DIRECTIVES: &[Directive] = &[
         uint(0, LONG_MAX),
         Def::Int(1_000_000),
         MOD,
-        I,
-    ),
+        S,
+    )
+    .typed(typed_num!(tracking_table_max_keys, u64)),
     D::new(
         "client-query-buffer-limit",
         umem(1 << 20, LONG_MAX),
@@ -1453,8 +1451,17 @@ pub static DIRECTIVES: &[Directive] = &[
         Kind::NotifyKeyspaceEvents,
         Def::Special,
         MOD,
-        unsupported(no_events, "keyspace notifications are not implemented"),
-    ),
+        S,
+    )
+    .typed(Slot::Typed {
+        get: |c| Value::Notify(c.notify_keyspace_events),
+        put: |c, v| {
+            if let Value::Notify(flags) = v {
+                c.notify_keyspace_events = flags;
+            }
+        },
+        utf8: false,
+    }),
     D::new("bind", Kind::Bind, Def::Special, MULTI_ARG, S).typed(BIND),
     D::new(
         "replicaof",

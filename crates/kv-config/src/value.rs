@@ -471,33 +471,34 @@ fn parse_percentiles(args: &[&[u8]]) -> ParseResult {
     Ok(Value::Percentiles(out))
 }
 
-// notify-keyspace-events classes (Redis's NOTIFY_* bits).
-const N_KEYSPACE: u32 = 1 << 0;
-const N_KEYEVENT: u32 = 1 << 1;
-const N_GENERIC: u32 = 1 << 2;
-const N_STRING: u32 = 1 << 3;
-const N_LIST: u32 = 1 << 4;
-const N_SET: u32 = 1 << 5;
-const N_HASH: u32 = 1 << 6;
-const N_ZSET: u32 = 1 << 7;
-const N_EXPIRED: u32 = 1 << 8;
-const N_EVICTED: u32 = 1 << 9;
-const N_STREAM: u32 = 1 << 10;
-const N_KEY_MISS: u32 = 1 << 11;
-const N_LOADED: u32 = 1 << 12;
-const N_MODULE: u32 = 1 << 13;
-const N_NEW: u32 = 1 << 14;
-/// `A`: every class except key-miss and new (as in Redis).
-const N_ALL: u32 = N_GENERIC
-    | N_STRING
-    | N_LIST
-    | N_SET
-    | N_HASH
-    | N_ZSET
-    | N_EXPIRED
-    | N_EVICTED
-    | N_STREAM
-    | N_MODULE;
+/// `notify-keyspace-events` classes: Redis's NOTIFY_* bits, shared with the
+/// engine, which tests an event's class against the configured flags.
+pub mod notify {
+    pub const KEYSPACE: u32 = 1 << 0;
+    pub const KEYEVENT: u32 = 1 << 1;
+    pub const GENERIC: u32 = 1 << 2;
+    pub const STRING: u32 = 1 << 3;
+    pub const LIST: u32 = 1 << 4;
+    pub const SET: u32 = 1 << 5;
+    pub const HASH: u32 = 1 << 6;
+    pub const ZSET: u32 = 1 << 7;
+    pub const EXPIRED: u32 = 1 << 8;
+    pub const EVICTED: u32 = 1 << 9;
+    pub const STREAM: u32 = 1 << 10;
+    pub const KEY_MISS: u32 = 1 << 11;
+    pub const LOADED: u32 = 1 << 12;
+    pub const MODULE: u32 = 1 << 13;
+    pub const NEW: u32 = 1 << 14;
+    /// `A`: every class except key-miss and new (as in Redis).
+    pub const ALL: u32 =
+        GENERIC | STRING | LIST | SET | HASH | ZSET | EXPIRED | EVICTED | STREAM | MODULE;
+}
+use notify::{
+    ALL as N_ALL, EVICTED as N_EVICTED, EXPIRED as N_EXPIRED, GENERIC as N_GENERIC, HASH as N_HASH,
+    KEY_MISS as N_KEY_MISS, KEYEVENT as N_KEYEVENT, KEYSPACE as N_KEYSPACE, LIST as N_LIST,
+    LOADED as N_LOADED, MODULE as N_MODULE, NEW as N_NEW, SET as N_SET, STREAM as N_STREAM,
+    STRING as N_STRING, ZSET as N_ZSET,
+};
 
 /// Redis's keyspaceEventsStringToFlags.
 pub(crate) fn keyspace_events_from(s: &[u8]) -> Option<u32> {

@@ -50,7 +50,7 @@ fn render() -> String {
     out.push_str(&format!(
         "\n\n## Unsupported ({}): only the values that promise nothing kv breaks are accepted\n\n\
          Accepted: `save \"\"`, `appendonly no`, `maxmemory 0`, `maxmemory-clients 0`, no `replicaof`,\n\
-         `cluster-enabled no`, `notify-keyspace-events \"\"`, `tls-port 0`, `aclfile \"\"`, `syslog-enabled no`,\n\
+         `cluster-enabled no`, `tls-port 0`, `aclfile \"\"`, `syslog-enabled no`,\n\
          `min-replicas-to-write 0`, `supervised no`, `shutdown-on-sig*` without `save`, `socket-mark-id 0`,\n\
          and `user default on nopass ~* &* +@all` (what Redis's CONFIG REWRITE writes for the default user).\n\n",
         unsupported.len()

@@ -6,8 +6,9 @@
 //!   with its keys and deadline instead of replying; the dispatcher then parks
 //!   the client (its request is kept as an [`OwnedArgv`]) and returns
 //!   `Outcome::Blocked`, and the server reads nothing more from that client.
-//! - Commands that add elements call [`crate::Ctx::signal_key_ready`]; a key is
-//!   recorded as ready only if some client waits on it.
+//! - Every change reported through the write-effects seam
+//!   ([`crate::Ctx::changed`]) signals its key; a key is recorded as ready
+//!   only if some client waits on it.
 //! - After the command that signalled (so after a whole transaction or script
 //!   once those exist), the engine serves ready keys: the clients waiting on
 //!   each key, in the order they blocked, have their command run again in
@@ -197,7 +198,7 @@ impl Blocking {
 /// end of time just never comes), so a huge one saturates here.
 pub fn parse_timeout(arg: &[u8], now_ms: u64) -> Result<u64, crate::CmdError> {
     let not_float = || crate::CmdError::err("timeout is not a float or out of range");
-    let secs = crate::cmd::string::parse_float(arg)
+    let secs = crate::cmd::args::parse_float(arg)
         .or_else(|| parse_hex_float(arg))
         .ok_or_else(not_float)?;
     if secs.is_infinite() && !spelled_infinite(arg) && decimal_magnitude(arg) > 4932 {

@@ -11,6 +11,9 @@
 //! - `out[out_sent..]` is exactly the bytes not yet written to the socket.
 //! - A client is in `pending_writes` at most once (`pending_write` guards it).
 
+use crate::multi::{MultiState, Watched};
+use crate::pubsub::Subscriptions;
+
 /// Slot of a client in the engine's table; the server uses it as its poll token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ClientId(pub u32);
@@ -101,9 +104,39 @@ pub struct Client {
     pub pending_write: bool,
     /// When the output buffer first went over the soft limit (0: it is not over).
     pub obuf_soft_limit_since_ms: u64,
+    /// Commands queued since MULTI.
+    pub(crate) multi: Option<Box<MultiState>>,
+    /// Keys this client WATCHes.
+    pub(crate) watched: Vec<Watched>,
+    /// A watched key was touched: EXEC will fail (CLIENT_DIRTY_CAS).
+    pub(crate) dirty_cas: bool,
+    /// Channels and patterns, once the client subscribed to something.
+    pub(crate) subs: Option<Box<Subscriptions>>,
+    /// CLIENT TRACKING state, while tracking is on.
+    pub(crate) tracking: Option<Box<crate::tracking::ClientTracking>>,
 }
 
 impl Client {
+    /// Appends a message another client's command sent (pub/sub, tracking
+    /// invalidations) and lists this client for writing once.
+    pub(crate) fn deliver(&mut self, bytes: &[u8], id: ClientId, pending: &mut Vec<ClientId>) {
+        self.out.extend_from_slice(bytes);
+        if !self.pending_write {
+            self.pending_write = true;
+            pending.push(id);
+        }
+    }
+
+    /// Whether the client is subscribed to anything (RESP2 subscriber mode).
+    pub fn is_subscriber(&self) -> bool {
+        self.subs.as_ref().is_some_and(|s| s.any())
+    }
+
+    /// Whether the client is between MULTI and EXEC.
+    pub fn in_multi(&self) -> bool {
+        self.multi.is_some()
+    }
+
     pub fn pending_output(&self) -> &[u8] {
         &self.out[self.out_sent..]
     }
@@ -170,6 +203,11 @@ impl Clients {
             out_sent: 0,
             pending_write: false,
             obuf_soft_limit_since_ms: 0,
+            multi: None,
+            watched: Vec::new(),
+            dirty_cas: false,
+            subs: None,
+            tracking: None,
         };
         self.count += 1;
         if let Some(slot) = self.free.pop() {

@@ -31,6 +31,8 @@ impl Engine {
         if self.active_expire_enabled {
             self.active_expire_cycle(host);
         }
+        // Through the seam: propagated as DEL, `expired` events, WATCH.
+        self.report_all_db_effects();
         // Always on: `activerehashing no` only tunes latency in Redis, and kv's
         // tables depend on the cron to finish a rehash when writes stop.
         for db in &mut self.dbs {

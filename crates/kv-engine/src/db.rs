@@ -12,6 +12,10 @@
 //! - Expiry times are absolute Unix milliseconds, so they survive restarts.
 //! - A key whose time has come is never returned: every lookup goes through
 //!   [`Db::lookup`], which deletes it first (lazy expiry).
+//! - Every key deleted by expiry, lazily or actively, is appended to
+//!   `expired_log` (the key is moved there, not copied); the engine drains the
+//!   log through the write-effects seam (`crate::effects`), so that expiry is
+//!   propagated, notified and invalidates WATCH like any other deletion.
 
 use kv_types::dict::{Dict, Id, Keyed};
 use kv_types::hash::Hash;
@@ -198,6 +202,13 @@ pub struct Db {
     pub avg_ttl: u64,
     /// Keys deleted because their time came (lazily or actively).
     pub expired_keys: u64,
+    /// Keys expiry deleted that the engine has not reported yet.
+    expired_log: Vec<Bytes>,
+    /// Whether [`Db::insert`] logs new keys (for the `new` keyspace event,
+    /// off unless `notify-keyspace-events` asks, since it copies each key).
+    log_new: bool,
+    /// Keys created that the engine has not reported yet.
+    new_log: Vec<Bytes>,
 }
 
 impl Db {
@@ -218,11 +229,56 @@ impl Db {
     pub fn lookup(&mut self, key: &[u8], now_ms: u64) -> Option<Id> {
         let id = self.dict.find(key)?;
         if self.dict.at(id).is_expired(now_ms) {
-            self.remove_id(id);
-            self.expired_keys += 1;
+            self.expire_id(id);
             return None;
         }
         Some(id)
+    }
+
+    /// Deletes an entry whose time has come and logs its key for the engine.
+    fn expire_id(&mut self, id: Id) {
+        let entry = self.remove_id(id);
+        self.expired_keys += 1;
+        self.expired_log.push(entry.key);
+    }
+
+    pub fn logs_new_keys(&self) -> bool {
+        self.log_new
+    }
+
+    /// Starts or stops logging created keys (see `new_log`).
+    pub fn log_new_keys(&mut self, on: bool) {
+        self.log_new = on;
+        if !on {
+            self.new_log = Vec::new();
+        }
+    }
+
+    pub fn has_new_log(&self) -> bool {
+        !self.new_log.is_empty()
+    }
+
+    /// The keys created since the last call, oldest first.
+    pub fn take_new_log(&mut self) -> Vec<Bytes> {
+        std::mem::take(&mut self.new_log)
+    }
+
+    /// Whether expiry deleted keys not yet reported.
+    pub fn has_expired_log(&self) -> bool {
+        !self.expired_log.is_empty()
+    }
+
+    /// The keys expiry deleted since the last call, oldest first.
+    pub fn take_expired_log(&mut self) -> Vec<Bytes> {
+        std::mem::take(&mut self.expired_log)
+    }
+
+    /// Whether `key` is present but its time has come (WATCH and EXEC ask
+    /// this without deleting it).
+    pub fn is_logically_expired(&self, key: &[u8], now_ms: u64) -> bool {
+        self.dict
+            .find(key)
+            .is_some_and(|id| self.dict.at(id).is_expired(now_ms))
     }
 
     /// A live key's entry, marking it accessed at `clock` (seconds).
@@ -239,6 +295,12 @@ impl Db {
         self.dict.at_mut(id)
     }
 
+    /// Whether `key` is in the table, expired or not (WATCH bookkeeping asks
+    /// without deleting anything).
+    pub fn contains(&self, key: &[u8]) -> bool {
+        self.dict.find(key).is_some()
+    }
+
     /// Whether a live key exists (deleting it if expired).
     pub fn exists(&mut self, key: &[u8], now_ms: u64) -> bool {
         self.lookup(key, now_ms).is_some()
@@ -246,6 +308,9 @@ impl Db {
 
     /// Adds a key that does not exist (after a failed [`Db::lookup`]).
     pub fn insert(&mut self, key: &[u8], value: Value, access: u32) -> Id {
+        if self.log_new {
+            self.new_log.push(Bytes::new(key));
+        }
         self.dict.insert_new(Entry {
             key: Bytes::new(key),
             value,
@@ -265,8 +330,23 @@ impl Db {
         now_ms: u64,
         access: u32,
     ) -> Id {
-        match self.lookup(key, now_ms) {
+        let found = self.lookup(key, now_ms);
+        self.set_found(found, key, value, keep_ttl, access)
+    }
+
+    /// [`Db::set`] after the caller's own lookup found `found` (None: the key
+    /// is not there), saving the second lookup.
+    pub fn set_found(
+        &mut self,
+        found: Option<Id>,
+        key: &[u8],
+        value: Value,
+        keep_ttl: bool,
+        access: u32,
+    ) -> Id {
+        match found {
             Some(id) => {
+                debug_assert!(self.dict.at(id).key() == key, "found is key's entry");
                 if !keep_ttl {
                     self.persist(id);
                 }
@@ -341,8 +421,7 @@ impl Db {
             let id = self.dict.random_id(|| rng.next_u64())?;
             let entry = self.dict.at(id);
             if entry.is_expired(now_ms) {
-                self.remove_id(id);
-                self.expired_keys += 1;
+                self.expire_id(id);
                 continue;
             }
             return Some(entry.key().to_vec());
@@ -373,8 +452,14 @@ impl Db {
     /// elsewhere) leaving an empty database.
     pub fn take(&mut self) -> Db {
         let expired_keys = self.expired_keys;
+        let expired_log = std::mem::take(&mut self.expired_log);
+        let new_log = std::mem::take(&mut self.new_log);
+        let log_new = self.log_new;
         let old = std::mem::take(self);
         self.expired_keys = expired_keys;
+        self.expired_log = expired_log;
+        self.new_log = new_log;
+        self.log_new = log_new;
         old
     }
 
@@ -399,8 +484,7 @@ impl Db {
             pass.sampled += 1;
             let at = self.dict.at(id).expire_at;
             if at <= now_ms {
-                self.remove_id(id);
-                self.expired_keys += 1;
+                self.expire_id(id);
                 pass.expired += 1;
             } else {
                 ttl_sum += at - now_ms;

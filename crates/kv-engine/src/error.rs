@@ -41,6 +41,8 @@ pub enum CmdError {
     NoProto,
     #[error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")]
     StringTooLong,
+    #[error("EXECABORT Transaction discarded because of previous errors.")]
+    ExecAbort,
     #[error("ERR wrong number of arguments for '{0}' command")]
     WrongArity(String),
     #[error("ERR unknown subcommand '{sub}'. Try {parent} HELP.")]

@@ -44,6 +44,19 @@ impl<'a> Reply<'a> {
         self.out.truncate(len);
     }
 
+    /// A HELP reply: a title line, the given lines, and the HELP entry every
+    /// Redis container command ends with (Redis's addReplyHelp).
+    pub fn help(&mut self, parent: &str, lines: &[&str]) {
+        self.array(lines.len() + 3);
+        let title = format!("{parent} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        self.simple(title.as_bytes());
+        for line in lines {
+            self.simple(line.as_bytes());
+        }
+        self.simple(b"HELP");
+        self.simple(b"    Prints this help.");
+    }
+
     pub fn ok(&mut self) {
         self.out.extend_from_slice(b"+OK\r\n");
     }
@@ -105,6 +118,16 @@ impl<'a> Reply<'a> {
             write::map_len(self.out, pairs);
         } else {
             write::array_len(self.out, pairs * 2);
+        }
+    }
+
+    /// A push header: `>n` in RESP3, an array in RESP2 (pub/sub messages and
+    /// confirmations, which RESP2 sends as plain arrays).
+    pub fn push(&mut self, len: usize) {
+        if self.resp3 {
+            write::push_len(self.out, len);
+        } else {
+            write::array_len(self.out, len);
         }
     }
 

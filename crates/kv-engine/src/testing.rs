@@ -78,6 +78,27 @@ impl TestEngine {
         }
     }
 
+    /// Connects another client, as a second connection would.
+    pub fn connect(&mut self) -> ClientId {
+        self.engine.add_client(Peer {
+            addr: "127.0.0.1:50001".into(),
+            laddr: "127.0.0.1:6379".into(),
+            fd: 9,
+            is_unix: false,
+            is_local: true,
+        })
+    }
+
+    /// What `client` has received without asking (messages, invalidations,
+    /// a served blocked command's reply), taken out of its buffer.
+    pub fn received(&mut self, client: ClientId) -> String {
+        let c = self.engine.client_mut(client).expect("test client exists");
+        let out = c.out.split_off(c.out_sent);
+        c.out.clear();
+        c.out_sent = 0;
+        shown(&out)
+    }
+
     /// Runs one request from the test's client and returns its reply bytes.
     pub fn run(&mut self, args: &[&str]) -> Vec<u8> {
         let client = self.client;
@@ -88,10 +109,58 @@ impl TestEngine {
         let slices: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
         let argv = OwnedArgv::from_slices(&slices);
         self.engine.execute(client, argv.as_argv(), &mut self.host);
+        self.engine.before_sleep();
         let c = self.engine.client_mut(client).expect("test client exists");
         let out = c.out.split_off(c.out_sent);
         c.out.clear();
         c.out_sent = 0;
+        out
+    }
+
+    /// Records the propagation stream from now on (as an AOF or replica would).
+    pub fn record_propagation(&mut self) {
+        self.engine.set_propagation(true);
+    }
+
+    /// The commands propagated since the last call, each as its arguments
+    /// joined by spaces (`SELECT 0`, `SET k v PXAT 1700000010000`).
+    pub fn propagated(&mut self) -> Vec<String> {
+        self.propagated_argvs()
+            .iter()
+            .map(|args| {
+                args.iter()
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    }
+
+    /// The commands propagated since the last call, as argument vectors.
+    pub fn propagated_argvs(&mut self) -> Vec<Vec<Vec<u8>>> {
+        let mut stream = Vec::new();
+        self.engine.take_propagated(&mut stream);
+        let limits = resp_proto::DecodeLimits::default();
+        let mut out = Vec::new();
+        let mut at = 0;
+        while at < stream.len() {
+            let (frame, used) = resp_proto::decode(&stream[at..], &limits)
+                .expect("the stream is valid RESP")
+                .expect("the stream holds whole commands");
+            let resp_proto::Frame::Array(items) = frame else {
+                panic!("a propagated command is an array: {frame:?}");
+            };
+            out.push(
+                items
+                    .into_iter()
+                    .map(|f| match f {
+                        resp_proto::Frame::Bulk(b) => b,
+                        other => panic!("arguments are bulk strings: {other:?}"),
+                    })
+                    .collect(),
+            );
+            at += used;
+        }
         out
     }
 

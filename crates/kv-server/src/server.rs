@@ -149,6 +149,7 @@ impl Server {
             self.resume_paused();
             self.engine.expire_blocked();
             self.resume_released();
+            self.engine.before_sleep();
             self.flush_pending();
             self.close_killed();
 
@@ -212,7 +213,7 @@ impl Server {
             };
             let accepted = match listener {
                 Listener::Tcp(l, _) => l.accept().map(|(s, addr)| {
-                    net::tune_tcp(&s, self.engine.config.tcp_keepalive);
+                    net::tune_tcp(&s, self.engine.config().tcp_keepalive);
                     let local = s.local_addr().map(|a| format_addr(&a)).unwrap_or_default();
                     let is_local = addr.ip().is_loopback();
                     (Stream::Tcp(s), format_addr(&addr), local, is_local, false)
@@ -253,16 +254,16 @@ impl Server {
         is_local: bool,
         is_unix: bool,
     ) {
-        let config = &self.engine.config;
-        if self.engine.clients.len() as u64 >= config.maxclients {
+        let config = self.engine.config();
+        if self.engine.clients().len() as u64 >= config.maxclients {
             let _ = stream.write(b"-ERR max number of clients reached\r\n");
-            self.engine.stats.rejected_connections += 1;
+            self.engine.count_rejected_connection();
             log_verbose!("Denied connection from {addr}: max number of clients reached");
             return;
         }
         if config.protected_mode && config.requirepass.is_none() && !is_local {
             let _ = stream.write(DENIED);
-            self.engine.stats.rejected_connections += 1;
+            self.engine.count_rejected_connection();
             return;
         }
         let fd = stream.raw_fd();
@@ -315,9 +316,8 @@ impl Server {
                 Ok(n) => {
                     conn.rend += n;
                     conn.note_read();
-                    self.engine.stats.total_net_input_bytes += n as u64;
-                    self.engine.stats.total_reads_processed += 1;
-                    let limit = self.engine.config.client_query_buffer_limit;
+                    self.engine.count_read(n);
+                    let limit = self.engine.config().client_query_buffer_limit;
                     if conn.unparsed() as u64 > limit {
                         log_warning!(
                             "Closing client that reached max query buffer length (qbuf={}, limit={limit})",
@@ -486,10 +486,10 @@ impl Server {
             return;
         };
         let now_ms = self.engine.now_ms();
-        let Some(client) = self.engine.clients.get_mut(id) else {
+        let Some((client, config)) = self.engine.client_mut_with_config(id) else {
             return;
         };
-        if over_output_limit(client, &self.engine.config, now_ms) {
+        if over_output_limit(client, config, now_ms) {
             log_warning!(
                 "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.",
                 client.id,
@@ -516,10 +516,9 @@ impl Server {
         }
         if written > 0 {
             client.consume_output(written);
-            self.engine.stats.total_net_output_bytes += written as u64;
-            self.engine.stats.total_writes_processed += 1;
+            self.engine.count_write(written);
         }
-        let client = self.engine.clients.get(id).expect("looked up above");
+        let client = self.engine.client(id).expect("looked up above");
         let want_writable = client.pending_len() > 0;
         if want_writable != conn.writable {
             let interest = if want_writable {
@@ -552,7 +551,7 @@ impl Server {
 
     /// Periodic work, `hz` times per second (Redis's serverCron/clientsCron).
     fn cron(&mut self) {
-        let hz = u64::from(self.engine.config.hz.clamp(1, 500));
+        let hz = u64::from(self.engine.config().hz.clamp(1, 500));
         self.next_cron_ms = self.engine.now_ms() + 1000 / hz;
         let host = HostView {
             conns: &self.conns,
@@ -567,7 +566,7 @@ impl Server {
         }
         idle.clear();
         // Soft output limits are about duration: re-check slow readers.
-        for (id, client) in self.engine.clients.iter() {
+        for (id, client) in self.engine.clients().iter() {
             if client.pending_len() > 0 {
                 idle.push(id);
             }
@@ -585,17 +584,17 @@ impl Server {
     /// id order, so every client is visited at least once a second.
     fn resize_query_buffers(&mut self, hz: u64) {
         let now_ms = self.engine.now_ms();
-        let batch = (self.engine.clients.len() as u64).div_ceil(hz).max(5) as usize;
+        let batch = (self.engine.clients().len() as u64).div_ceil(hz).max(5) as usize;
         let cursor = self.resize_cursor;
         let mut ids = std::mem::take(&mut self.scratch);
-        ids.extend(self.engine.clients.iter().map(|(id, _)| id));
+        ids.extend(self.engine.clients().iter().map(|(id, _)| id));
         // From the cursor to the end, then from the start.
         let split = ids.partition_point(|id| id.0 < cursor);
         ids.rotate_left(split);
         ids.truncate(batch);
         let mut freed = 0;
         for &id in &ids {
-            let Some(client) = self.engine.clients.get(id) else {
+            let Some(client) = self.engine.client(id) else {
                 continue;
             };
             let idle_secs = now_ms.saturating_sub(client.last_interaction_ms) / 1000;
@@ -613,7 +612,7 @@ impl Server {
 
     /// Shutdown: close every client and listener, remove pid and socket files.
     pub fn shutdown(&mut self, pidfile: Option<&str>) {
-        let ids: Vec<ClientId> = self.engine.clients.iter().map(|(id, _)| id).collect();
+        let ids: Vec<ClientId> = self.engine.clients().iter().map(|(id, _)| id).collect();
         for id in ids {
             self.write_client(id);
             self.close(id);

@@ -473,6 +473,19 @@ impl<'a> Argv<'a> {
         Some(self.base.get(span.clone()).unwrap_or_default())
     }
 
+    /// Argument `i`, which the command table's arity guarantees is present.
+    /// A missing one is a bug in the table: debug builds stop on it, and
+    /// release builds read it as empty rather than crash the server.
+    #[inline]
+    pub fn arg(&self, i: usize) -> &'a [u8] {
+        debug_assert!(
+            i < self.len(),
+            "argument {i} of a {}-argument request: the arity must guarantee it",
+            self.len()
+        );
+        self.get(i).unwrap_or_default()
+    }
+
     /// The command name (argument 0).
     #[inline]
     pub fn first(&self) -> Option<&'a [u8]> {

@@ -7,21 +7,12 @@ use std::fmt::Write as _;
 
 use resp_proto::Argv;
 
+use super::args::validate_name;
 use super::{is, parse_i64};
 use crate::client::{Client, ClientId, ClientKind, ReplyMode};
 use crate::error::{CmdError, CmdResult};
+use crate::tracking::{ClientTracking, Tracking, Who};
 use crate::{ClientIo, Ctx, Engine};
-
-/// Client and library names: printable ASCII without spaces, as Redis requires so
-/// that CLIENT LIST stays parseable.
-pub fn validate_name(name: &[u8]) -> CmdResult {
-    if name.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
-        return Err(CmdError::err(
-            "Client names cannot contain spaces, newlines or special characters.",
-        ));
-    }
-    Ok(())
-}
 
 /// CLIENT ID
 pub fn client_id_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
@@ -32,7 +23,7 @@ pub fn client_id_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// CLIENT SETNAME connection-name
 pub fn client_setname_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let name = argv.get(2).unwrap_or_default();
+    let name = argv.arg(2);
     validate_name(name)?;
     ctx.me_mut().name = (!name.is_empty()).then(|| name.into());
     ctx.reply.ok();
@@ -48,8 +39,8 @@ pub fn client_getname_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>
 pub fn client_setinfo_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let attr = argv.get(2).unwrap_or_default();
-    let value = argv.get(3).unwrap_or_default();
+    let attr = argv.arg(2);
+    let value = argv.arg(3);
     let lib_name = if is(attr, "lib-name") {
         true
     } else if is(attr, "lib-ver") {
@@ -93,9 +84,9 @@ pub fn client_list_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let mut ids: Option<Vec<u64>> = None;
     let mut i = 2;
     while i < argv.len() {
-        let opt = argv.get(i).unwrap_or_default();
+        let opt = argv.arg(i);
         if is(opt, "type") && i + 1 < argv.len() {
-            let name = argv.get(i + 1).unwrap_or_default();
+            let name = argv.arg(i + 1);
             kind = Some(ClientKind::from_name(name).ok_or_else(|| {
                 CmdError::err(format!(
                     "Unknown client type '{}'",
@@ -141,8 +132,23 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
         ClientKind::PubSub => flags.push('P'),
         ClientKind::Normal => {}
     }
+    if c.in_multi() {
+        flags.push('x');
+    }
     if c.postponed || engine.blocking.is_parked(c_slot(engine, c)) {
         flags.push('b');
+    }
+    if let Some(t) = c.tracking.as_deref() {
+        flags.push('t');
+        if t.broken_redirect {
+            flags.push('R');
+        }
+        if t.bcast {
+            flags.push('B');
+        }
+    }
+    if c.dirty_cas {
+        flags.push('d');
     }
     if c.close_after_reply {
         flags.push('c');
@@ -177,6 +183,7 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
         .as_deref()
         .map(String::from_utf8_lossy)
         .unwrap_or_default();
+    let subs = c.subscription_counts();
     let pending = c.pending_len();
     let omem = c.out.capacity();
     let tot_mem = io.qbuf + io.qbuf_free + omem + std::mem::size_of::<Client>();
@@ -184,9 +191,9 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
     // Writing to a String cannot fail.
     let _ = write!(
         out,
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 ssub=0 \
-         multi=-1 qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs={} rbp={} obl={} oll=0 omem={} \
-         tot-mem={} events={} cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} \
+         multi={} qbuf={} qbuf-free={} argv-mem=0 multi-mem={} rbs={} rbp={} obl={} oll=0 omem={} \
+         tot-mem={} events={} cmd={} user=default redir={} resp={} lib-name={} lib-ver={}",
         c.id,
         c.peer.addr,
         c.peer.laddr,
@@ -196,8 +203,13 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
         now.saturating_sub(c.last_interaction_ms) / 1000,
         flags,
         c.db,
+        subs.0,
+        subs.1,
+        subs.2,
+        c.multi.as_ref().map_or(-1, |m| m.queued.len() as i64),
         io.qbuf,
         io.qbuf_free,
+        c.multi.as_ref().map_or(0, |m| m.mem),
         io.qbuf + io.qbuf_free,
         io.qbuf + io.qbuf_free,
         pending,
@@ -205,6 +217,7 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
         tot_mem,
         events,
         c.last_cmd,
+        redirect_id(c),
         if c.resp3 { 3 } else { 2 },
         lib_name,
         lib_ver,
@@ -224,7 +237,7 @@ fn c_slot(engine: &Engine, c: &Client) -> ClientId {
 pub fn client_kill_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if argv.len() == 3 {
         // The old form: kill one client by address, answer OK or an error.
-        let addr = argv.get(2).unwrap_or_default();
+        let addr = argv.arg(2);
         let target = ctx
             .engine
             .clients
@@ -336,7 +349,7 @@ fn kill_one(ctx: &mut Ctx<'_>, id: ClientId) {
 
 /// CLIENT PAUSE timeout [WRITE|ALL]
 pub fn client_pause_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let timeout = parse_i64(argv.get(2).unwrap_or_default())
+    let timeout = parse_i64(argv.arg(2))
         .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
     if timeout < 0 {
         return Err(CmdError::err("timeout is negative"));
@@ -375,7 +388,7 @@ pub fn client_unpause_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// CLIENT REPLY ON|OFF|SKIP
 pub fn client_reply_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let mode = argv.get(2).unwrap_or_default();
+    let mode = argv.arg(2);
     if is(mode, "on") {
         ctx.me_mut().reply_mode = ReplyMode::On;
         ctx.reply.ok();
@@ -404,21 +417,21 @@ fn on_off(arg: &[u8]) -> Result<bool, CmdError> {
 
 /// CLIENT NO-EVICT ON|OFF
 pub fn client_no_evict_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    ctx.me_mut().no_evict = on_off(argv.get(2).unwrap_or_default())?;
+    ctx.me_mut().no_evict = on_off(argv.arg(2))?;
     ctx.reply.ok();
     Ok(())
 }
 
 /// CLIENT NO-TOUCH ON|OFF
 pub fn client_no_touch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    ctx.me_mut().no_touch = on_off(argv.get(2).unwrap_or_default())?;
+    ctx.me_mut().no_touch = on_off(argv.arg(2))?;
     ctx.reply.ok();
     Ok(())
 }
 
 /// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
 pub fn client_unblock_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let id = super::int_arg(argv.get(2).unwrap_or_default())?;
+    let id = super::int_arg(argv.arg(2))?;
     let reason = match argv.get(3) {
         None => crate::blocking::UnblockReason::Timeout,
         Some(m) if is(m, "timeout") => crate::blocking::UnblockReason::Timeout,
@@ -444,8 +457,7 @@ pub fn client_unblock_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// CLIENT HELP
 pub fn client_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
-    super::server::reply_help(
-        ctx,
+    ctx.reply.help(
         "CLIENT",
         &[
             "ID",
@@ -477,13 +489,227 @@ pub fn client_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
             "    Unblock a client blocked in a blocking command, with a timeout reply or an error.",
             "NO-TOUCH <ON|OFF>",
             "    Do not update keys' access time for this connection's commands.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report tracking status for the current connection.",
+            "CACHING (YES|NO)",
+            "    Track (OPTIN) or skip (OPTOUT) the keys of the next command.",
+            "GETREDIR",
+            "    Return the client ID invalidations are redirected to.",
         ],
     );
     Ok(())
 }
 
+/// CLIENT TRACKING ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]
+pub fn client_tracking_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let mut wanted = ClientTracking::default();
+    let mut prefixes: Vec<Box<[u8]>> = Vec::new();
+    let mut i = 3;
+    while let Some(opt) = argv.get(i) {
+        let more = i + 1 < argv.len();
+        if is(opt, "redirect") && more {
+            i += 1;
+            if wanted.redirect.is_some() {
+                return Err(CmdError::err(
+                    "A client can only redirect to a single other client",
+                ));
+            }
+            let id = parse_i64(argv.arg(i)).ok_or(CmdError::NotInteger)?;
+            let slot = u64::try_from(id)
+                .ok()
+                .and_then(|id| ctx.engine.clients.find_by_id(id).map(|slot| (slot, id)));
+            let Some((slot, id)) = slot else {
+                return Err(CmdError::err(
+                    "The client ID you want redirect to does not exist",
+                ));
+            };
+            wanted.redirect = Some(Who { slot, id });
+        } else if is(opt, "bcast") {
+            wanted.bcast = true;
+        } else if is(opt, "optin") {
+            wanted.optin = true;
+        } else if is(opt, "optout") {
+            wanted.optout = true;
+        } else if is(opt, "noloop") {
+            wanted.noloop = true;
+        } else if is(opt, "prefix") && more {
+            i += 1;
+            prefixes.push(argv.arg(i).into());
+        } else {
+            return Err(CmdError::Syntax);
+        }
+        i += 1;
+    }
+    let mode = argv.arg(2);
+    if is(mode, "off") {
+        ctx.engine.tracking_off(ctx.client);
+        ctx.reply.ok();
+        return Ok(());
+    }
+    if !is(mode, "on") {
+        return Err(CmdError::Syntax);
+    }
+    if !wanted.bcast && !prefixes.is_empty() {
+        return Err(CmdError::err(
+            "PREFIX option requires BCAST mode to be enabled",
+        ));
+    }
+    if let Some(current) = ctx.me().tracking.as_deref()
+        && current.bcast != wanted.bcast
+    {
+        return Err(CmdError::err(
+            "You can't switch BCAST mode on/off before disabling tracking for this client, \
+                 and then re-enabling it with a different mode.",
+        ));
+    }
+    if wanted.bcast && (wanted.optin || wanted.optout) {
+        return Err(CmdError::err(
+            "OPTIN and OPTOUT are not compatible with BCAST",
+        ));
+    }
+    if wanted.optin && wanted.optout {
+        return Err(CmdError::err(
+            "You can't specify both OPTIN mode and OPTOUT mode",
+        ));
+    }
+    if let Some(current) = ctx.me().tracking.as_deref()
+        && ((wanted.optin && current.optout) || (wanted.optout && current.optin))
+    {
+        return Err(CmdError::err(
+            "You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, \
+             and then re-enabling it with a different mode.",
+        ));
+    }
+    if wanted.bcast {
+        let existing = ctx
+            .me()
+            .tracking
+            .as_deref()
+            .map_or(&[][..], |t| &t.prefixes[..]);
+        for (j, prefix) in prefixes.iter().enumerate() {
+            if let Some(other) = Tracking::overlapping(existing, prefix) {
+                return Err(CmdError::err(format!(
+                    "Prefix '{}' overlaps with an existing prefix '{}'. \
+                     Prefixes for a single client must not overlap.",
+                    String::from_utf8_lossy(prefix),
+                    String::from_utf8_lossy(other)
+                )));
+            }
+            if let Some(other) = Tracking::overlapping(&prefixes[j + 1..], prefix) {
+                return Err(CmdError::err(format!(
+                    "Prefix '{}' overlaps with another provided prefix '{}'. \
+                     Prefixes for a single client must not overlap.",
+                    String::from_utf8_lossy(prefix),
+                    String::from_utf8_lossy(other)
+                )));
+            }
+        }
+    }
+    ctx.engine.tracking_on(ctx.client, wanted, prefixes);
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// CLIENT CACHING YES|NO
+pub fn client_caching_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    let Some(t) = ctx.me_mut().tracking.as_deref_mut() else {
+        return Err(CmdError::err(
+            "CLIENT CACHING can be called only when the client is in tracking mode \
+             with OPTIN or OPTOUT mode enabled",
+        ));
+    };
+    let opt = argv.arg(2);
+    if is(opt, "yes") {
+        if !t.optin {
+            return Err(CmdError::err(
+                "CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+            ));
+        }
+    } else if is(opt, "no") {
+        if !t.optout {
+            return Err(CmdError::err(
+                "CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+            ));
+        }
+    } else {
+        return Err(CmdError::Syntax);
+    }
+    t.caching = true;
+    ctx.reply.ok();
+    Ok(())
+}
+
+/// The REDIRECT client's ID, 0 without one, -1 when tracking is off.
+fn redirect_id(c: &Client) -> i64 {
+    match c.tracking.as_deref() {
+        Some(t) => t.redirect.map_or(0, |r| r.id as i64),
+        None => -1,
+    }
+}
+
+/// CLIENT GETREDIR
+pub fn client_getredir_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let id = redirect_id(ctx.me());
+    ctx.reply.integer(id);
+    Ok(())
+}
+
+/// CLIENT TRACKINGINFO
+pub fn client_trackinginfo_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    let me = ctx.me();
+    let redirect = redirect_id(me);
+    let mut flags: Vec<&[u8]> = Vec::new();
+    let mut prefixes: Vec<Box<[u8]>> = Vec::new();
+    match me.tracking.as_deref() {
+        None => flags.push(b"off"),
+        Some(t) => {
+            flags.push(b"on");
+            if t.bcast {
+                flags.push(b"bcast");
+            }
+            if t.optin {
+                flags.push(b"optin");
+                if t.caching {
+                    flags.push(b"caching-yes");
+                }
+            }
+            if t.optout {
+                flags.push(b"optout");
+                if t.caching {
+                    flags.push(b"caching-no");
+                }
+            }
+            if t.noloop {
+                flags.push(b"noloop");
+            }
+            if t.broken_redirect {
+                flags.push(b"broken_redirect");
+            }
+            prefixes.clone_from(&t.prefixes);
+        }
+    }
+    let reply = &mut ctx.reply;
+    reply.map(3);
+    reply.bulk(b"flags");
+    reply.set(flags.len());
+    for f in flags {
+        reply.bulk(f);
+    }
+    reply.bulk(b"redirect");
+    reply.integer(redirect);
+    reply.bulk(b"prefixes");
+    reply.array(prefixes.len());
+    for p in &prefixes {
+        reply.bulk(p);
+    }
+    Ok(())
+}
+
 /// CLIENT's subcommands (entries of the command table).
-pub static SUBCOMMANDS: &[Command] = &[
+static SUBCOMMANDS: &[Command] = &[
     Command {
         name: "client|unblock",
         arity: -3,
@@ -644,6 +870,53 @@ pub static SUBCOMMANDS: &[Command] = &[
         ..Command::BASE
     },
     Command {
+        name: "client|tracking",
+        arity: -3,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.0.0",
+        summary: "Controls server-assisted client-side caching for the connection.",
+        complexity: "O(1). Some options may introduce additional complexity.",
+        syntax: "ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]",
+        handler: Some(client_tracking_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|caching",
+        arity: 3,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.0.0",
+        summary: "Instructs the server whether to track the keys in the next request.",
+        syntax: "YES|NO",
+        handler: Some(client_caching_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|getredir",
+        arity: 2,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.0.0",
+        summary: "Returns the client ID to which the connection's tracking notifications are redirected.",
+        handler: Some(client_getredir_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "client|trackinginfo",
+        arity: 2,
+        flags: CONN_PLAIN,
+        acl: acl::CONNECTION,
+        group: Group::Connection,
+        since: "6.2.0",
+        summary: "Returns information about server-assisted client-side caching for the connection.",
+        handler: Some(client_trackinginfo_command),
+        ..Command::BASE
+    },
+    Command {
         name: "client|help",
         arity: 2,
         flags: LOADING | STALE,
@@ -655,3 +928,14 @@ pub static SUBCOMMANDS: &[Command] = &[
         ..Command::BASE
     },
 ];
+
+pub static COMMANDS: &[Command] = &[Command {
+    name: "client",
+    arity: -2,
+    group: Group::Connection,
+    since: "2.4.0",
+    summary: "A container for connection commands.",
+    complexity: "Depends on subcommand.",
+    subcommands: SUBCOMMANDS,
+    ..Command::BASE
+}];

@@ -15,6 +15,14 @@ pub fn ping_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if argv.len() > 2 {
         return Err(CmdError::WrongArity("ping".into()));
     }
+    // A RESP2 subscriber can only read pub/sub-shaped arrays: Redis answers
+    // `["pong", message or ""]` instead.
+    if ctx.me().is_subscriber() && !ctx.reply.is_resp3() {
+        ctx.reply.array(2);
+        ctx.reply.bulk(b"pong");
+        ctx.reply.bulk(argv.get(1).unwrap_or(b""));
+        return Ok(());
+    }
     match argv.get(1) {
         Some(message) => ctx.reply.bulk(message),
         None => ctx.reply.simple(b"PONG"),
@@ -24,7 +32,7 @@ pub fn ping_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// ECHO message
 pub fn echo_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    ctx.reply.bulk(argv.get(1).unwrap_or_default());
+    ctx.reply.bulk(argv.arg(1));
     Ok(())
 }
 
@@ -39,6 +47,7 @@ pub fn quit_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 /// deauthenticated when a password is required), answering `+RESET`.
 pub fn reset_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
     let needs_auth = ctx.engine.config.requirepass.is_some();
+    ctx.engine.forget_client_state(ctx.client);
     let me = ctx.me_mut();
     me.resp3 = false;
     me.db = 0;
@@ -60,8 +69,8 @@ pub fn auth_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         return Err(CmdError::Syntax);
     }
     let (user, pass) = match argv.len() {
-        2 => (None, argv.get(1).unwrap_or_default()),
-        _ => (argv.get(1), argv.get(2).unwrap_or_default()),
+        2 => (None, argv.arg(1)),
+        _ => (argv.get(1), argv.arg(2)),
     };
     authenticate(ctx, user, pass)?;
     ctx.reply.ok();
@@ -116,15 +125,12 @@ pub fn hello_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let mut setname = None;
     while i < argv.len() {
         let more = argv.len() - i - 1;
-        let opt = argv.get(i).unwrap_or_default();
+        let opt = argv.arg(i);
         if is(opt, "auth") && more >= 2 {
-            auth = Some((
-                argv.get(i + 1).unwrap_or_default(),
-                argv.get(i + 2).unwrap_or_default(),
-            ));
+            auth = Some((argv.arg(i + 1), argv.arg(i + 2)));
             i += 3;
         } else if is(opt, "setname") && more >= 1 {
-            setname = Some(argv.get(i + 1).unwrap_or_default());
+            setname = Some(argv.arg(i + 1));
             i += 2;
         } else {
             return Err(CmdError::err(format!(
@@ -145,7 +151,7 @@ pub fn hello_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ));
     }
     if let Some(name) = setname {
-        super::client::validate_name(name)?;
+        super::args::validate_name(name)?;
         ctx.me_mut().name = (!name.is_empty()).then(|| name.into());
     }
     let id = ctx.me().id;
@@ -178,7 +184,7 @@ fn ctx_out<'a>(ctx: &'a mut Ctx<'_>) -> &'a mut Vec<u8> {
 
 /// SELECT index
 pub fn select_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let index = int_arg(argv.get(1).unwrap_or_default())?;
+    let index = int_arg(argv.arg(1))?;
     if index < 0 || index as usize >= ctx.engine.dbs.len() {
         return Err(CmdError::DbIndexOutOfRange);
     }
@@ -266,16 +272,6 @@ pub static COMMANDS: &[Command] = &[
         summary: "Changes the selected database of the connection.",
         syntax: "index",
         handler: Some(select_command),
-        ..Command::BASE
-    },
-    Command {
-        name: "client",
-        arity: -2,
-        group: Group::Connection,
-        since: "2.4.0",
-        summary: "A container for connection commands.",
-        complexity: "Depends on subcommand.",
-        subcommands: super::client::SUBCOMMANDS,
         ..Command::BASE
     },
 ];

@@ -9,9 +9,10 @@ use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
 use resp_proto::Argv;
 
+use super::args::{ExpireUnit, expire_arg_unchecked};
 use super::is;
-use super::string::{ExpireUnit, expire_arg_unchecked};
 use crate::Ctx;
+use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
 
 /// EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT key time [NX|XX|GT|LT]
@@ -22,7 +23,7 @@ fn expire_generic(
     relative: bool,
     cmd: &str,
 ) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
     for opt in argv.iter().skip(3) {
         if is(opt, "nx") {
@@ -50,7 +51,7 @@ fn expire_generic(
             "GT and LT options at the same time are not compatible",
         ));
     }
-    let at = expire_arg_unchecked(ctx, argv.get(2).unwrap_or_default(), unit, relative, cmd)?;
+    let at = expire_arg_unchecked(ctx, argv.arg(2), unit, relative, cmd)?;
     let Some(id) = ctx.lookup_write(key) else {
         ctx.reply.integer(0);
         return Ok(());
@@ -71,10 +72,18 @@ fn expire_generic(
         // A time already past deletes the key; Redis counts this as a DEL, not
         // as an expiry.
         db.remove_id(id);
+        ctx.changed(key, events::DEL);
+        let lazy = ctx.engine.config.lazyfree_lazy_expire;
+        ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
     } else {
         db.set_expire(id, at as u64);
+        ctx.changed(key, events::EXPIRE);
+        if cmd != "pexpireat" {
+            // Relative and second-based times replay as an absolute PEXPIREAT.
+            let at = itoa::Buffer::new().format(at).as_bytes().to_vec();
+            ctx.propagate_as(&[b"PEXPIREAT", key, &at]);
+        }
     }
-    ctx.dirty(1);
     ctx.reply.integer(1);
     Ok(())
 }
@@ -101,7 +110,7 @@ pub fn pexpireat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// TTL/PTTL/EXPIRETIME/PEXPIRETIME: -2 without the key, -1 without a TTL.
 fn ttl_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, millis: bool, absolute: bool) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let Some(id) = ctx.lookup_read_no_touch(key) else {
         ctx.reply.integer(-2);
         return Ok(());
@@ -147,13 +156,13 @@ pub fn pexpiretime_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// PERSIST key
 pub fn persist_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let removed = match ctx.lookup_write(key) {
         Some(id) => ctx.db().persist(id),
         None => false,
     };
     if removed {
-        ctx.dirty(1);
+        ctx.changed(key, events::PERSIST);
     }
     ctx.reply.integer(i64::from(removed));
     Ok(())
@@ -161,8 +170,8 @@ pub fn persist_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// WAIT numreplicas timeout — kv has no replicas: 0 at once.
 pub fn wait_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    super::int_arg(argv.get(1).unwrap_or_default())?;
-    let timeout = super::parse_i64(argv.get(2).unwrap_or_default())
+    super::int_arg(argv.arg(1))?;
+    let timeout = super::parse_i64(argv.arg(2))
         .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
     if timeout < 0 {
         return Err(CmdError::err("timeout is negative"));

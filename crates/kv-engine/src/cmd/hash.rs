@@ -19,10 +19,11 @@ use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
 use resp_proto::Argv;
 
-use super::keyspace::ScanOptions;
+use super::args::{ScanOptions, parse_cursor};
 use super::{int_arg, parse_i64};
 use crate::Ctx;
 use crate::db::Typed;
+use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 use kv_types::glob::glob_match;
@@ -31,7 +32,7 @@ use kv_types::listpack::{Elem, IntBuf};
 
 /// Argument `i`; the dispatcher checked the arity, so required ones exist.
 fn arg(argv: Argv<'_>, i: usize) -> &[u8] {
-    argv.get(i).unwrap_or_default()
+    argv.arg(i)
 }
 
 /// Writes one stored element as a bulk string (integers rendered in decimal).
@@ -81,7 +82,7 @@ fn hset_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, name: &str) -> CmdResult {
     } else {
         reply.ok();
     }
-    ctx.dirty((argv.len() as u64 - 2) / 2);
+    ctx.changed_by(argv.arg(1), events::HSET, (argv.len() as u64 - 2) / 2);
     Ok(())
 }
 
@@ -98,7 +99,7 @@ pub fn hsetnx_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     h.set(field, value, &limits);
     reply.integer(1);
-    ctx.dirty(1);
+    ctx.changed(argv.arg(1), events::HSET);
     Ok(())
 }
 
@@ -156,8 +157,8 @@ pub fn hdel_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         }
     }
     if deleted > 0 {
+        ctx.changed_by(key, events::HDEL, deleted);
         ctx.delete_if_empty(key);
-        ctx.dirty(deleted);
     }
     ctx.reply.integer(deleted as i64);
     Ok(())
@@ -263,7 +264,7 @@ pub fn hincrby_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let mut buf = itoa::Buffer::new();
     h.set(field, buf.format(next).as_bytes(), &limits);
     reply.integer(next);
-    ctx.dirty(1);
+    ctx.changed(argv.arg(1), events::HINCRBY);
     Ok(())
 }
 
@@ -292,7 +293,9 @@ pub fn hincrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     })?;
     h.set(field, &text, &limits);
     reply.bulk(&text);
-    ctx.dirty(1);
+    ctx.changed(argv.arg(1), events::HINCRBYFLOAT);
+    // Replicas store the printed result, not their own arithmetic's.
+    ctx.propagate_as(&[b"HSET", argv.arg(1), field, &text]);
     Ok(())
 }
 
@@ -421,7 +424,7 @@ fn hrandfield_with_count(
 pub fn hscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     // Redis parses the cursor first, then looks the key up, and only then the
     // options: a missing key answers an empty scan whatever options follow.
-    let cursor = super::keyspace::parse_cursor(arg(argv, 2))?;
+    let cursor = parse_cursor(arg(argv, 2))?;
     let Some((h, reply)) = ctx.read_typed::<Hash>(arg(argv, 1))? else {
         ctx.reply.array(2);
         ctx.reply.bulk(b"0");
@@ -848,7 +851,7 @@ mod tests {
 
     #[test]
     fn scan_cursor_parsing_follows_strtoul() {
-        use crate::cmd::keyspace::parse_cursor as p;
+        use crate::cmd::args::parse_cursor as p;
         assert_eq!(p(b"0"), Ok(0));
         assert_eq!(p(b""), Ok(0));
         assert_eq!(p(b"+7"), Ok(7));

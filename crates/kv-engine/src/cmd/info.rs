@@ -2,6 +2,8 @@
 //! field names and order, so that redis-cli, exporters and scripts parse kv's
 //! INFO unchanged. kv adds its own version as `kv_version` in the server section.
 
+use crate::command::flags::*;
+use crate::command::{Command, Group, acl};
 use std::fmt::Write as _;
 
 use resp_proto::Argv;
@@ -128,7 +130,7 @@ fn write_section(ctx: &mut Ctx<'_>, name: &str, out: &mut String) {
                 engine.stats.client_recent_max_output_buffer
             );
             field!(out, "blocked_clients", "{}", engine.blocked_clients());
-            field!(out, "tracking_clients", "0");
+            field!(out, "tracking_clients", "{}", engine.tracking.clients());
             field!(
                 out,
                 "clients_in_timeout_table",
@@ -294,10 +296,15 @@ fn write_section(ctx: &mut Ctx<'_>, name: &str, out: &mut String) {
             }
             field!(out, "keyspace_hits", "{}", s.keyspace_hits);
             field!(out, "keyspace_misses", "{}", s.keyspace_misses);
-            for k in [
-                "pubsub_channels",
-                "pubsub_patterns",
+            field!(out, "pubsub_channels", "{}", engine.pubsub_channels());
+            field!(out, "pubsub_patterns", "{}", engine.pubsub_patterns());
+            field!(
+                out,
                 "pubsubshard_channels",
+                "{}",
+                engine.pubsub_shard_channels()
+            );
+            for k in [
                 "latest_fork_usec",
                 "total_forks",
                 "migrate_cached_sockets",
@@ -308,13 +315,14 @@ fn write_section(ctx: &mut Ctx<'_>, name: &str, out: &mut String) {
                 "active_defrag_key_misses",
                 "total_active_defrag_time",
                 "current_active_defrag_time",
-                "tracking_total_keys",
-                "tracking_total_items",
-                "tracking_total_prefixes",
-                "unexpected_error_replies",
             ] {
                 field!(out, k, "0");
             }
+            let t = &engine.tracking;
+            field!(out, "tracking_total_keys", "{}", t.total_keys());
+            field!(out, "tracking_total_items", "{}", t.total_items());
+            field!(out, "tracking_total_prefixes", "{}", t.total_prefixes());
+            field!(out, "unexpected_error_replies", "0");
             field!(out, "total_error_replies", "{}", s.total_error_replies);
             field!(out, "dump_payload_sanitizations", "0");
             field!(out, "total_reads_processed", "{}", s.total_reads_processed);
@@ -429,3 +437,20 @@ pub fn human_bytes(n: u64) -> String {
     }
     format!("{n}B")
 }
+
+pub static COMMANDS: &[Command] = &[Command {
+    name: "info",
+    arity: -1,
+    flags: LOADING | STALE,
+    acl: acl::DANGEROUS,
+    group: Group::Server,
+    summary: "Returns information and statistics about the server.",
+    syntax: "[section [section ...]]",
+    tips: &[
+        "nondeterministic_output",
+        "request_policy:all_shards",
+        "response_policy:special",
+    ],
+    handler: Some(info_command),
+    ..Command::BASE
+}];

@@ -284,9 +284,9 @@ pub fn command_list_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     let filter = match argv.len() {
         2 => Filter::All,
-        5 if is(argv.get(2).unwrap_or_default(), "filterby") => {
-            let kind = argv.get(3).unwrap_or_default();
-            let value = argv.get(4).unwrap_or_default();
+        5 if is(argv.arg(2), "filterby") => {
+            let kind = argv.arg(3);
+            let value = argv.arg(4);
             if is(kind, "module") {
                 Filter::Module
             } else if is(kind, "aclcat") {
@@ -339,7 +339,10 @@ fn keys_of(argv: Argv<'_>) -> Result<Vec<(usize, &'static [&'static str])>, CmdE
             "Invalid number of arguments specified for command",
         ));
     }
-    let positions = cmd.keys.positions_of(&call);
+    // Like Redis's GET_KEYSPEC_DEFAULT: a `not_key` spec (the shard channel
+    // of SPUBLISH) names a slot, not a key.
+    let mut positions = cmd.keys.positions_of(&call);
+    positions.retain(|(_, flags)| !flags.contains(&"not_key"));
     if positions.is_empty() {
         return Err(CmdError::err("The command has no key arguments"));
     }
@@ -351,7 +354,7 @@ pub fn command_getkeys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let positions = keys_of(argv)?;
     ctx.reply.array(positions.len());
     for (p, _) in positions {
-        ctx.reply.bulk(argv.get(p + 2).unwrap_or_default());
+        ctx.reply.bulk(argv.arg(p + 2));
     }
     Ok(())
 }
@@ -362,7 +365,7 @@ pub fn command_getkeysandflags_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> Cmd
     ctx.reply.array(positions.len());
     for (p, flags) in positions {
         ctx.reply.array(2);
-        ctx.reply.bulk(argv.get(p + 2).unwrap_or_default());
+        ctx.reply.bulk(argv.arg(p + 2));
         ctx.reply.set(flags.len());
         for flag in flags {
             ctx.reply.simple(flag.as_bytes());
@@ -373,8 +376,7 @@ pub fn command_getkeysandflags_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> Cmd
 
 /// COMMAND HELP
 pub fn command_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
-    super::server::reply_help(
-        ctx,
+    ctx.reply.help(
         "COMMAND",
         &[
             "(no subcommand)",
@@ -397,7 +399,7 @@ pub fn command_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 }
 
 /// COMMAND's subcommands (entries of the command table).
-pub static SUBCOMMANDS: &[Command] = &[
+static SUBCOMMANDS: &[Command] = &[
     Command {
         name: "command|count",
         arity: 2,
@@ -489,3 +491,17 @@ pub static SUBCOMMANDS: &[Command] = &[
         ..Command::BASE
     },
 ];
+
+pub static COMMANDS: &[Command] = &[Command {
+    name: "command",
+    arity: -1,
+    flags: LOADING | STALE,
+    acl: acl::CONNECTION,
+    group: Group::Server,
+    since: "2.8.13",
+    summary: "Returns detailed information about all commands.",
+    complexity: "O(N) where N is the total number of Redis commands",
+    handler: Some(command_command),
+    subcommands: SUBCOMMANDS,
+    ..Command::BASE
+}];

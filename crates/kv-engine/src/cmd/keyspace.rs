@@ -7,9 +7,11 @@ use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
 use resp_proto::Argv;
 
+use super::args::{ScanOptions, parse_cursor};
 use super::{int_arg, is, parse_i64};
 use crate::Ctx;
 use crate::db::Db;
+use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
 use kv_types::glob::glob_match;
 
@@ -17,14 +19,14 @@ use kv_types::glob::glob_match;
 /// are a matter for the allocator either way).
 pub fn del_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let now = ctx.now_ms();
-    let db = ctx.db();
-    let removed = argv
-        .iter()
-        .skip(1)
-        .filter(|key| db.delete(key, now))
-        .count();
-    ctx.dirty(removed as u64);
-    ctx.reply.integer(removed as i64);
+    let mut removed = 0;
+    for key in argv.iter().skip(1) {
+        if ctx.db().delete(key, now) {
+            ctx.changed(key, events::DEL);
+            removed += 1;
+        }
+    }
+    ctx.reply.integer(removed);
     Ok(())
 }
 
@@ -52,7 +54,7 @@ pub fn touch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// TYPE key
 pub fn type_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let name = match ctx.lookup_read_no_touch(key) {
         Some(id) => ctx.db().entry(id).value.type_name(),
         None => "none",
@@ -63,8 +65,8 @@ pub fn type_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// RENAME / RENAMENX: moves the value and its TTL to the new name.
 fn rename_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, nx: bool) -> CmdResult {
-    let from = argv.get(1).unwrap_or_default();
-    let to = argv.get(2).unwrap_or_default();
+    let from = argv.arg(1);
+    let to = argv.arg(2);
     let now = ctx.now_ms();
     let clock = ctx.access_clock();
     let Some(id) = ctx.lookup_write(from) else {
@@ -94,8 +96,8 @@ fn rename_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, nx: bool) -> CmdResult {
     if let Some(at) = expire {
         db.set_expire(new_id, at);
     }
-    ctx.signal_key_ready(to);
-    ctx.dirty(1);
+    ctx.changed_by(from, events::RENAME_FROM, 0);
+    ctx.changed(to, events::RENAME_TO);
     if nx {
         ctx.reply.integer(1);
     } else {
@@ -117,7 +119,7 @@ pub fn renamenx_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// A database index argument, range-checked.
 fn db_arg(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CmdError> {
     let index = int_arg(arg)?;
-    if index < 0 || index as usize >= ctx.engine.dbs.len() {
+    if index < 0 || index as usize >= ctx.db_count() {
         return Err(CmdError::DbIndexOutOfRange);
     }
     Ok(index as usize)
@@ -125,8 +127,8 @@ fn db_arg(ctx: &Ctx<'_>, arg: &[u8]) -> Result<usize, CmdError> {
 
 /// COPY source destination [DB destination-db] [REPLACE]
 pub fn copy_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let src = argv.get(1).unwrap_or_default();
-    let dst = argv.get(2).unwrap_or_default();
+    let src = argv.arg(1);
+    let dst = argv.arg(2);
     let src_db = ctx.db_index();
     let mut dst_db = src_db;
     let mut replace = false;
@@ -135,7 +137,7 @@ pub fn copy_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         if is(opt, "replace") {
             replace = true;
         } else if is(opt, "db") && argv.get(i + 1).is_some() {
-            dst_db = db_arg(ctx, argv.get(i + 1).unwrap_or_default())?;
+            dst_db = db_arg(ctx, argv.arg(i + 1))?;
             i += 1;
         } else {
             return Err(CmdError::Syntax);
@@ -151,9 +153,9 @@ pub fn copy_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.integer(0);
         return Ok(());
     };
-    let entry = ctx.engine.dbs[src_db].entry(id);
+    let entry = ctx.db_at(src_db).entry(id);
     let (value, expire) = (entry.value.clone(), entry.expire_at());
-    let target = &mut ctx.engine.dbs[dst_db];
+    let target = ctx.db_at(dst_db);
     if target.lookup(dst, now).is_some() {
         if !replace {
             ctx.reply.integer(0);
@@ -165,17 +167,16 @@ pub fn copy_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if let Some(at) = expire {
         target.set_expire(new_id, at);
     }
-    ctx.engine.signal_key_ready(dst_db, dst);
-    ctx.dirty(1);
+    ctx.changed_in(dst_db, dst, events::COPY_TO, 1);
     ctx.reply.integer(1);
     Ok(())
 }
 
 /// MOVE key db
 pub fn move_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let src_db = ctx.db_index();
-    let dst_db = db_arg(ctx, argv.get(2).unwrap_or_default())?;
+    let dst_db = db_arg(ctx, argv.arg(2))?;
     if src_db == dst_db {
         return Err(CmdError::err("source and destination objects are the same"));
     }
@@ -185,36 +186,32 @@ pub fn move_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.integer(0);
         return Ok(());
     };
-    if ctx.engine.dbs[dst_db].lookup(key, now).is_some() {
+    if ctx.db_at(dst_db).lookup(key, now).is_some() {
         ctx.reply.integer(0);
         return Ok(());
     }
-    let entry = ctx.engine.dbs[src_db].remove_id(id);
+    let entry = ctx.db_at(src_db).remove_id(id);
     let expire = entry.expire_at();
-    let target = &mut ctx.engine.dbs[dst_db];
+    let target = ctx.db_at(dst_db);
     let new_id = target.insert(key, entry.value, clock);
     if let Some(at) = expire {
         target.set_expire(new_id, at);
     }
-    ctx.engine.signal_key_ready(dst_db, key);
-    ctx.dirty(1);
+    ctx.changed_in(src_db, key, events::MOVE_FROM, 0);
+    ctx.changed_in(dst_db, key, events::MOVE_TO, 1);
     ctx.reply.integer(1);
     Ok(())
 }
 
 /// SWAPDB index1 index2
 pub fn swapdb_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let a = parse_i64(argv.get(1).unwrap_or_default())
-        .ok_or_else(|| CmdError::err("invalid first DB index"))?;
-    let b = parse_i64(argv.get(2).unwrap_or_default())
-        .ok_or_else(|| CmdError::err("invalid second DB index"))?;
-    let n = ctx.engine.dbs.len() as i64;
+    let a = parse_i64(argv.arg(1)).ok_or_else(|| CmdError::err("invalid first DB index"))?;
+    let b = parse_i64(argv.arg(2)).ok_or_else(|| CmdError::err("invalid second DB index"))?;
+    let n = ctx.db_count() as i64;
     if a < 0 || a >= n || b < 0 || b >= n {
         return Err(CmdError::DbIndexOutOfRange);
     }
-    ctx.engine.dbs.swap(a as usize, b as usize);
-    ctx.engine.blocking.swap_dbs(a as usize, b as usize);
-    ctx.dirty(1);
+    ctx.swap_dbs(a as usize, b as usize);
     ctx.reply.ok();
     Ok(())
 }
@@ -238,7 +235,7 @@ pub fn dbsize_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// KEYS pattern
 pub fn keys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let pattern = argv.get(1).unwrap_or_default();
+    let pattern = argv.arg(1);
     let all = pattern == b"*";
     let now = ctx.now_ms();
     let index = ctx.db_index();
@@ -256,7 +253,7 @@ pub fn keys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 pub fn scan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let cursor = parse_cursor(argv.get(1).unwrap_or_default())?;
+    let cursor = parse_cursor(argv.arg(1))?;
     let opts = ScanOptions::parse(argv, 2, true)?;
     let now = ctx.now_ms();
     let index = ctx.db_index();
@@ -298,84 +295,6 @@ pub fn scan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     Ok(())
 }
 
-/// A SCAN-family cursor, read as Redis reads it with strtoul: base 10, no
-/// leading space, no trailing bytes, no overflow; but an empty string is 0, a
-/// `+` sign is allowed, a `-` sign negates modulo 2^64 (`-1` is the largest
-/// cursor), and the C string ends at a NUL byte.
-pub fn parse_cursor(arg: &[u8]) -> Result<u64, CmdError> {
-    let invalid = || CmdError::err("invalid cursor");
-    let arg = arg.split(|&b| b == 0).next().unwrap_or_default();
-    if arg.is_empty() {
-        return Ok(0);
-    }
-    let (negative, digits) = match arg[0] {
-        b'-' => (true, &arg[1..]),
-        b'+' => (false, &arg[1..]),
-        _ => (false, arg),
-    };
-    if digits.is_empty() {
-        return Err(invalid());
-    }
-    let mut value = 0u64;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return Err(invalid());
-        }
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            .ok_or_else(invalid)?;
-    }
-    Ok(if negative {
-        value.wrapping_neg()
-    } else {
-        value
-    })
-}
-
-/// MATCH / COUNT / TYPE options of the SCAN family.
-pub struct ScanOptions<'a> {
-    pub pattern: Option<&'a [u8]>,
-    pub count: usize,
-    pub type_name: Option<Vec<u8>>,
-}
-
-impl<'a> ScanOptions<'a> {
-    pub fn parse(
-        argv: Argv<'a>,
-        first: usize,
-        allow_type: bool,
-    ) -> Result<ScanOptions<'a>, CmdError> {
-        let mut o = ScanOptions {
-            pattern: None,
-            count: 10,
-            type_name: None,
-        };
-        let mut i = first;
-        while let Some(opt) = argv.get(i) {
-            let Some(value) = argv.get(i + 1) else {
-                return Err(CmdError::Syntax);
-            };
-            if is(opt, "count") {
-                let n = int_arg(value)?;
-                if n < 1 {
-                    return Err(CmdError::Syntax);
-                }
-                o.count = n as usize;
-            } else if is(opt, "match") {
-                // "*" matches everything: skip the matcher entirely.
-                o.pattern = (value != b"*").then_some(value);
-            } else if allow_type && is(opt, "type") {
-                o.type_name = Some(value.to_vec());
-            } else {
-                return Err(CmdError::Syntax);
-            }
-            i += 2;
-        }
-        Ok(o)
-    }
-}
-
 /// The optional ASYNC|SYNC argument of FLUSHDB/FLUSHALL.
 fn flush_mode(argv: Argv<'_>) -> Result<bool, CmdError> {
     match argv.get(1) {
@@ -390,9 +309,11 @@ fn flush_mode(argv: Argv<'_>) -> Result<bool, CmdError> {
 pub fn flushdb_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let async_free = flush_mode(argv)?;
     let index = ctx.db_index();
-    let removed = ctx.engine.dbs[index].len() as u64;
+    let removed = ctx.db_at(index).len() as u64;
     flush(ctx, index, async_free);
-    ctx.dirty(removed);
+    ctx.changed_dataset(removed);
+    // Propagated even when there was nothing to remove, as in Redis.
+    ctx.force_propagation();
     ctx.reply.ok();
     Ok(())
 }
@@ -401,12 +322,12 @@ pub fn flushdb_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 pub fn flushall_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let async_free = flush_mode(argv)?;
     let mut removed = 0;
-    for index in 0..ctx.engine.dbs.len() {
-        removed += ctx.engine.dbs[index].len() as u64;
+    for index in 0..ctx.db_count() {
+        removed += ctx.db_at(index).len() as u64;
         flush(ctx, index, async_free);
     }
     // Redis counts FLUSHALL as one more change than the keys it removed.
-    ctx.dirty(removed + 1);
+    ctx.changed_dataset(removed + 1);
     ctx.reply.ok();
     Ok(())
 }
@@ -415,7 +336,8 @@ pub fn flushall_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// contents to the host to free away from the event loop.
 fn flush(ctx: &mut Ctx<'_>, index: usize, async_free: bool) {
     let lazy = async_free || ctx.engine.config.lazyfree_lazy_user_flush;
-    let old = ctx.engine.dbs[index].take();
+    ctx.flushing(index);
+    let old = ctx.db_at(index).take();
     if lazy && old.len() > 64 {
         ctx.host.free_later(Box::new(old));
     }
@@ -423,8 +345,8 @@ fn flush(ctx: &mut Ctx<'_>, index: usize, async_free: bool) {
 
 /// OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key
 pub fn object_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let sub = argv.get(1).unwrap_or_default();
-    let key = argv.get(2).unwrap_or_default();
+    let sub = argv.arg(1);
+    let key = argv.arg(2);
     let lfu = ctx.engine.config.maxmemory_policy.contains("lfu");
     // OBJECT does not count as an access: look the key up without touching it.
     let now = ctx.now_ms();
@@ -471,8 +393,7 @@ pub fn object_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// OBJECT HELP
 pub fn object_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
-    super::server::reply_help(
-        ctx,
+    ctx.reply.help(
         "OBJECT",
         &[
             "ENCODING <key>",

@@ -24,6 +24,12 @@ use resp_proto::Argv;
 
 use super::{int_arg, is, parse_i64};
 use crate::Ctx;
+use crate::effects::{Event, events};
+
+/// The event a pop from one end raises.
+fn pop_event(front: bool) -> Event {
+    if front { events::LPOP } else { events::RPOP }
+}
 use crate::blocking::parse_timeout;
 use crate::db::Value;
 use crate::error::{CmdError, CmdResult};
@@ -134,7 +140,7 @@ fn unique_keys<'k>(keys: impl Iterator<Item = &'k [u8]>) -> Vec<Box<[u8]>> {
 
 /// LPUSH / RPUSH / LPUSHX / RPUSHX: `existing_only` is the X variants.
 fn push_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, front: bool, existing_only: bool) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let limits = ctx.engine.list_limits();
     let (list, reply) = if existing_only {
         match ctx.write_typed::<List>(key)? {
@@ -151,8 +157,8 @@ fn push_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, front: bool, existing_only: b
         push_end(list, Elem::from_bytes(e), front);
     }
     reply.integer(list.len() as i64);
-    ctx.signal_key_ready(key);
-    ctx.dirty(argv.len().saturating_sub(2) as u64);
+    let event = if front { events::LPUSH } else { events::RPUSH };
+    ctx.changed_by(key, event, argv.len().saturating_sub(2) as u64);
     Ok(())
 }
 
@@ -193,7 +199,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, front: bool, name: &str) -> Cm
         )?),
         None => None,
     };
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let Some((list, reply)) = ctx.write_typed::<List>(key)? else {
         if count.is_some() {
             ctx.reply.null_array();
@@ -224,8 +230,10 @@ fn pop_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, front: bool, name: &str) -> Cm
             n
         }
     };
-    ctx.delete_if_empty(key);
-    ctx.dirty(popped as u64);
+    if popped > 0 {
+        ctx.changed_by(key, pop_event(front), popped as u64);
+        ctx.delete_if_empty(key);
+    }
     Ok(())
 }
 
@@ -243,7 +251,7 @@ pub fn rpop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// LLEN key
 pub fn llen_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let len = ctx.read_typed::<List>(key)?.map_or(0, |(l, _)| l.len());
     ctx.reply.integer(len as i64);
     Ok(())
@@ -251,13 +259,13 @@ pub fn llen_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// LINDEX key index
 pub fn lindex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     // Redis looks the key up before parsing the index.
     let Some((list, reply)) = ctx.read_typed::<List>(key)? else {
         ctx.reply.null();
         return Ok(());
     };
-    let index = int_arg(argv.get(2).unwrap_or_default())?;
+    let index = int_arg(argv.arg(2))?;
     match list.get(index) {
         Some(e) => reply_elem(reply, e),
         None => reply.null(),
@@ -281,9 +289,9 @@ fn clamp_range(start: i64, end: i64, len: usize) -> Option<(usize, usize)> {
 
 /// LRANGE key start stop
 pub fn lrange_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let start = int_arg(argv.get(2).unwrap_or_default())?;
-    let end = int_arg(argv.get(3).unwrap_or_default())?;
-    let key = argv.get(1).unwrap_or_default();
+    let start = int_arg(argv.arg(2))?;
+    let end = int_arg(argv.arg(3))?;
+    let key = argv.arg(1);
     let Some((list, reply)) = ctx.read_typed::<List>(key)? else {
         ctx.reply.array(0);
         return Ok(());
@@ -330,8 +338,8 @@ pub fn lpos_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         }
         i += 2;
     }
-    let key = argv.get(1).unwrap_or_default();
-    let needle = Elem::from_bytes(argv.get(2).unwrap_or_default());
+    let key = argv.arg(1);
+    let needle = Elem::from_bytes(argv.arg(2));
     let Some((list, reply)) = ctx.read_typed::<List>(key)? else {
         if count.is_some() {
             ctx.reply.array(0);
@@ -401,24 +409,24 @@ pub fn lpos_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// LSET key index element
 pub fn lset_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let Some((list, reply)) = ctx.write_typed::<List>(key)? else {
         return Err(CmdError::NoSuchKey);
     };
-    let index = int_arg(argv.get(2).unwrap_or_default())?;
-    if !list.set(index, Elem::from_bytes(argv.get(3).unwrap_or_default())) {
+    let index = int_arg(argv.arg(2))?;
+    if !list.set(index, Elem::from_bytes(argv.arg(3))) {
         return Err(CmdError::err("index out of range"));
     }
     reply.ok();
-    ctx.dirty(1);
+    ctx.changed(key, events::LSET);
     Ok(())
 }
 
 /// LTRIM key start stop
 pub fn ltrim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let start = int_arg(argv.get(2).unwrap_or_default())?;
-    let end = int_arg(argv.get(3).unwrap_or_default())?;
-    let key = argv.get(1).unwrap_or_default();
+    let start = int_arg(argv.arg(2))?;
+    let end = int_arg(argv.arg(3))?;
+    let key = argv.arg(1);
     let Some((list, reply)) = ctx.write_typed::<List>(key)? else {
         ctx.reply.ok();
         return Ok(());
@@ -431,29 +439,31 @@ pub fn ltrim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     list.delete_range(len - tail, tail);
     list.delete_range(0, head);
     reply.ok();
+    ctx.changed_by(key, events::LTRIM, (head + tail) as u64);
     ctx.delete_if_empty(key);
-    ctx.dirty((head + tail) as u64);
     Ok(())
 }
 
 /// LREM key count element
 pub fn lrem_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let count = int_arg(argv.get(2).unwrap_or_default())?;
-    let key = argv.get(1).unwrap_or_default();
+    let count = int_arg(argv.arg(2))?;
+    let key = argv.arg(1);
     let Some((list, reply)) = ctx.write_typed::<List>(key)? else {
         ctx.reply.integer(0);
         return Ok(());
     };
-    let removed = list.remove_matching(Elem::from_bytes(argv.get(3).unwrap_or_default()), count);
+    let removed = list.remove_matching(Elem::from_bytes(argv.arg(3)), count);
     reply.integer(removed as i64);
-    ctx.delete_if_empty(key);
-    ctx.dirty(removed as u64);
+    if removed > 0 {
+        ctx.changed_by(key, events::LREM, removed as u64);
+        ctx.delete_if_empty(key);
+    }
     Ok(())
 }
 
 /// LINSERT key BEFORE|AFTER pivot element
 pub fn linsert_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let place = argv.get(2).unwrap_or_default();
+    let place = argv.arg(2);
     let after = if is(place, "after") {
         true
     } else if is(place, "before") {
@@ -461,19 +471,19 @@ pub fn linsert_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     } else {
         return Err(CmdError::Syntax);
     };
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let Some((list, reply)) = ctx.write_typed::<List>(key)? else {
         ctx.reply.integer(0);
         return Ok(());
     };
-    let pivot = Elem::from_bytes(argv.get(3).unwrap_or_default());
-    let e = Elem::from_bytes(argv.get(4).unwrap_or_default());
+    let pivot = Elem::from_bytes(argv.arg(3));
+    let e = Elem::from_bytes(argv.arg(4));
     if !list.insert_by_pivot(pivot, e, after) {
         reply.integer(-1);
         return Ok(());
     }
     reply.integer(list.len() as i64);
-    ctx.dirty(1);
+    ctx.changed(key, events::LINSERT);
     Ok(())
 }
 
@@ -512,19 +522,25 @@ fn lmove_generic(
     let (list, reply) = ctx.write_or_create(dst, || List::new(&limits))?;
     push_end(list, e.as_elem(), to_front);
     reply_elem(reply, e.as_elem());
+    // Redis reports the push before the pop.
+    let event = if to_front {
+        events::LPUSH
+    } else {
+        events::RPUSH
+    };
+    ctx.changed_by(dst, event, 0);
+    ctx.changed(src, pop_event(from_front));
     // After the push: with src == dst the list is not empty again.
     ctx.delete_if_empty(src);
-    ctx.signal_key_ready(dst);
-    ctx.dirty(1);
     Ok(true)
 }
 
 /// LMOVE source destination LEFT|RIGHT LEFT|RIGHT
 pub fn lmove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let from_front = where_arg(argv.get(3).unwrap_or_default())?;
-    let to_front = where_arg(argv.get(4).unwrap_or_default())?;
-    let src = argv.get(1).unwrap_or_default();
-    let dst = argv.get(2).unwrap_or_default();
+    let from_front = where_arg(argv.arg(3))?;
+    let to_front = where_arg(argv.arg(4))?;
+    let src = argv.arg(1);
+    let dst = argv.arg(2);
     if !lmove_generic(ctx, src, dst, from_front, to_front)? {
         ctx.reply.null();
     }
@@ -533,8 +549,8 @@ pub fn lmove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// RPOPLPUSH source destination
 pub fn rpoplpush_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let src = argv.get(1).unwrap_or_default();
-    let dst = argv.get(2).unwrap_or_default();
+    let src = argv.arg(1);
+    let dst = argv.arg(2);
     if !lmove_generic(ctx, src, dst, false, true)? {
         ctx.reply.null();
     }
@@ -551,33 +567,39 @@ fn blmove_generic(
     timeout: &[u8],
 ) -> CmdResult {
     let deadline = parse_timeout(timeout, now_ceil_ms(ctx))?;
-    if !lmove_generic(ctx, src, dst, from_front, to_front)? {
+    if lmove_generic(ctx, src, dst, from_front, to_front)? {
+        if ctx.is_retry() {
+            // Served after blocking: replicas get the move that happened.
+            let end = |front: bool| -> &'static [u8] { if front { b"LEFT" } else { b"RIGHT" } };
+            if !from_front && to_front && ctx.command_name() == "brpoplpush" {
+                ctx.propagate_as(&[b"RPOPLPUSH", src, dst]);
+            } else {
+                ctx.propagate_as(&[b"LMOVE", src, dst, end(from_front), end(to_front)]);
+            }
+        }
+    } else if ctx.may_block() {
         ctx.block_on(vec![src.into()], deadline);
+    } else {
+        // Inside EXEC BLMOVE answers at once, with a null bulk as Redis does.
+        ctx.reply.null();
     }
     Ok(())
 }
 
 /// BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
 pub fn blmove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let from_front = where_arg(argv.get(3).unwrap_or_default())?;
-    let to_front = where_arg(argv.get(4).unwrap_or_default())?;
-    let src = argv.get(1).unwrap_or_default();
-    let dst = argv.get(2).unwrap_or_default();
-    blmove_generic(
-        ctx,
-        src,
-        dst,
-        from_front,
-        to_front,
-        argv.get(5).unwrap_or_default(),
-    )
+    let from_front = where_arg(argv.arg(3))?;
+    let to_front = where_arg(argv.arg(4))?;
+    let src = argv.arg(1);
+    let dst = argv.arg(2);
+    blmove_generic(ctx, src, dst, from_front, to_front, argv.arg(5))
 }
 
 /// BRPOPLPUSH source destination timeout
 pub fn brpoplpush_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let src = argv.get(1).unwrap_or_default();
-    let dst = argv.get(2).unwrap_or_default();
-    blmove_generic(ctx, src, dst, false, true, argv.get(3).unwrap_or_default())
+    let src = argv.arg(1);
+    let dst = argv.arg(2);
+    blmove_generic(ctx, src, dst, false, true, argv.arg(3))
 }
 
 // ---- pops over several keys -------------------------------------------------
@@ -620,8 +642,17 @@ fn pop_first_nonempty<'k>(
                 n
             }
         };
+        ctx.changed_by(key, pop_event(front), popped as u64);
+        // Blocking and multi-key pops replay as plain pops of the key served.
+        let verb: &[u8] = if front { b"LPOP" } else { b"RPOP" };
+        match count {
+            None => ctx.propagate_as(&[verb, key]),
+            Some(n) => {
+                let n = itoa::Buffer::new().format(n).as_bytes().to_vec();
+                ctx.propagate_as(&[verb, key, &n]);
+            }
+        }
         ctx.delete_if_empty(key);
-        ctx.dirty(popped as u64);
         return Ok(true);
     }
     Ok(false)
@@ -630,7 +661,7 @@ fn pop_first_nonempty<'k>(
 /// BLPOP / BRPOP: the timeout is the last argument, the keys before it.
 fn blocking_pop(ctx: &mut Ctx<'_>, argv: Argv<'_>, front: bool) -> CmdResult {
     let last = argv.len() - 1;
-    let deadline = parse_timeout(argv.get(last).unwrap_or_default(), now_ceil_ms(ctx))?;
+    let deadline = parse_timeout(argv.arg(last), now_ceil_ms(ctx))?;
     let keys = || argv.iter().skip(1).take(last - 1);
     if !pop_first_nonempty(ctx, keys(), front, None)? {
         ctx.block_on(unique_keys(keys()), deadline);
@@ -651,17 +682,14 @@ pub fn brpop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// LMPOP's and BLMPOP's arguments from `numkeys` on: the argument range of
 /// the keys, the end to pop from, and the count (1 when not given).
 fn parse_mpop(argv: Argv<'_>, numkeys_at: usize) -> Result<(usize, usize, bool, usize), CmdError> {
-    let numkeys = at_least_one_arg(
-        argv.get(numkeys_at).unwrap_or_default(),
-        "numkeys should be greater than 0",
-    )?;
+    let numkeys = at_least_one_arg(argv.arg(numkeys_at), "numkeys should be greater than 0")?;
     let first = numkeys_at + 1;
     let where_at = usize::try_from(numkeys)
         .ok()
         .and_then(|n| first.checked_add(n))
         .filter(|&w| w < argv.len())
         .ok_or(CmdError::Syntax)?;
-    let front = where_arg(argv.get(where_at).unwrap_or_default())?;
+    let front = where_arg(argv.arg(where_at))?;
     let mut count = None;
     let mut i = where_at + 1;
     while let Some(opt) = argv.get(i) {
@@ -691,7 +719,7 @@ pub fn lmpop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 pub fn blmpop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     // Redis checks the other arguments first, the timeout after them.
     let (first, end, front, count) = parse_mpop(argv, 2)?;
-    let deadline = parse_timeout(argv.get(1).unwrap_or_default(), now_ceil_ms(ctx))?;
+    let deadline = parse_timeout(argv.arg(1), now_ceil_ms(ctx))?;
     let keys = || argv.iter().skip(first).take(end - first);
     if !pop_first_nonempty(ctx, keys(), front, Some(count))? {
         ctx.block_on(unique_keys(keys()), deadline);

@@ -3,25 +3,12 @@
 
 use crate::command::flags::*;
 use crate::command::table::*;
-use crate::command::{Command, Group, acl};
+use crate::command::{Command, Group};
 use resp_proto::Argv;
 
 use super::is;
 use crate::error::{CmdError, CmdResult};
 use crate::{Ctx, SaveMode};
-
-/// Writes a HELP reply: a title line, the given lines, and the HELP entry every
-/// Redis container command ends with.
-pub fn reply_help(ctx: &mut Ctx<'_>, parent: &str, lines: &[&str]) {
-    ctx.reply.array(lines.len() + 3);
-    let title = format!("{parent} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-    ctx.reply.simple(title.as_bytes());
-    for line in lines {
-        ctx.reply.simple(line.as_bytes());
-    }
-    ctx.reply.simple(b"HELP");
-    ctx.reply.simple(b"    Print this help.");
-}
 
 /// TIME
 pub fn time_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
@@ -53,12 +40,7 @@ pub fn config_set_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     let pairs: Vec<(&[u8], &[u8])> = (2..argv.len())
         .step_by(2)
-        .map(|i| {
-            (
-                argv.get(i).unwrap_or_default(),
-                argv.get(i + 1).unwrap_or_default(),
-            )
-        })
+        .map(|i| (argv.arg(i), argv.arg(i + 1)))
         .collect();
     let opts = kv_config::SetOptions {
         local_client: ctx.me().peer.is_local,
@@ -96,8 +78,7 @@ pub fn config_rewrite_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// CONFIG HELP
 pub fn config_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
-    reply_help(
-        ctx,
+    ctx.reply.help(
         "CONFIG",
         &[
             "GET <pattern> [<pattern> ...]",
@@ -132,11 +113,10 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
              the configuration file, and then restart the server.",
         ));
     }
-    let sub = argv.get(1).unwrap_or_default();
+    let sub = argv.arg(1);
     let argc = argv.len();
     if is(sub, "help") {
-        reply_help(
-            ctx,
+        ctx.reply.help(
             "DEBUG",
             &[
                 "CHANGE-REPL-ID",
@@ -161,17 +141,16 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
             ],
         );
     } else if is(sub, "sleep") && argc == 3 {
-        let secs = super::string::parse_float(argv.get(2).unwrap_or_default()).unwrap_or(0.0);
+        let secs = super::args::parse_float(argv.arg(2)).unwrap_or(0.0);
         ctx.host.sleep_us((secs.clamp(0.0, 1e9) * 1e6) as u64);
         ctx.reply.ok();
     } else if is(sub, "set-active-expire") && argc == 3 {
-        ctx.engine.active_expire_enabled =
-            super::parse_i64(argv.get(2).unwrap_or_default()).unwrap_or(0) != 0;
+        ctx.engine.active_expire_enabled = super::parse_i64(argv.arg(2)).unwrap_or(0) != 0;
         ctx.reply.ok();
     } else if is(sub, "protocol") && argc == 3 {
-        debug_protocol(ctx, argv.get(2).unwrap_or_default())?;
+        debug_protocol(ctx, argv.arg(2))?;
     } else if is(sub, "object") && argc == 3 {
-        debug_object(ctx, argv.get(2).unwrap_or_default())?;
+        debug_object(ctx, argv.arg(2))?;
     } else if is(sub, "populate") && (3..=5).contains(&argc) {
         debug_populate(ctx, argv)?;
     } else if is(sub, "stringmatch-test") && argc == 2 {
@@ -345,7 +324,7 @@ fn positive_arg(arg: &[u8]) -> Result<i64, CmdError> {
 
 /// DEBUG POPULATE <count> [<prefix>] [<size>]
 fn debug_populate(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let count = positive_arg(argv.get(2).unwrap_or_default())?;
+    let count = positive_arg(argv.arg(2))?;
     let prefix = argv.get(3).unwrap_or(b"key");
     let size = match argv.get(4) {
         Some(arg) => positive_arg(arg)? as usize,
@@ -375,7 +354,9 @@ fn debug_populate(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         );
         created += 1;
     }
-    ctx.dirty(created);
+    // Counted as changes, but not propagated: DEBUG is not replayed.
+    ctx.changed_dataset(created);
+    ctx.no_propagate();
     ctx.reply.ok();
     Ok(())
 }
@@ -416,19 +397,6 @@ pub fn shutdown_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// This family's entries of the command table (see `command::table`).
 pub static COMMANDS: &[Command] = &[
     Command {
-        name: "command",
-        arity: -1,
-        flags: LOADING | STALE,
-        acl: acl::CONNECTION,
-        group: Group::Server,
-        since: "2.8.13",
-        summary: "Returns detailed information about all commands.",
-        complexity: "O(N) where N is the total number of Redis commands",
-        handler: Some(super::introspection::command_command),
-        subcommands: super::introspection::SUBCOMMANDS,
-        ..Command::BASE
-    },
-    Command {
         name: "config",
         arity: -2,
         group: Group::Server,
@@ -436,22 +404,6 @@ pub static COMMANDS: &[Command] = &[
         summary: "A container for server configuration commands.",
         complexity: "Depends on subcommand.",
         subcommands: CONFIG_SUBCOMMANDS,
-        ..Command::BASE
-    },
-    Command {
-        name: "info",
-        arity: -1,
-        flags: LOADING | STALE,
-        acl: acl::DANGEROUS,
-        group: Group::Server,
-        summary: "Returns information and statistics about the server.",
-        syntax: "[section [section ...]]",
-        tips: &[
-            "nondeterministic_output",
-            "request_policy:all_shards",
-            "response_policy:special",
-        ],
-        handler: Some(super::info::info_command),
         ..Command::BASE
     },
     Command {

@@ -25,7 +25,7 @@ use kv_types::listpack::{Elem, IntBuf, OwnedElem};
 use kv_types::set::Set;
 use resp_proto::Argv;
 
-use super::keyspace::{ScanOptions, parse_cursor};
+use super::args::{ScanOptions, parse_cursor};
 use super::{is, parse_i64};
 use crate::Ctx;
 use crate::command::flags::*;
@@ -33,6 +33,7 @@ use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
 use crate::db::Typed;
 use crate::db::{typed, typed_mut};
+use crate::effects::{Event, events};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 
@@ -60,14 +61,14 @@ fn remove_elem(set: &mut Set, e: Elem<'_>) -> bool {
 }
 
 /// Stores a *STORE result at `dst` (see [`Ctx::store_result`]).
-fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: Set) {
+fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: Set, event: Event) {
     let len = result.len();
-    ctx.store_result(dst, result.into_value(), len);
+    ctx.store_result(dst, result.into_value(), len, event);
 }
 
 /// SADD key member [member ...]
 pub fn sadd_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let limits = ctx.engine.set_limits();
     let (set, reply) = ctx.write_or_create::<Set>(key, Set::new)?;
     let mut added = 0u64;
@@ -75,13 +76,15 @@ pub fn sadd_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         added += u64::from(set.add(member, &limits));
     }
     reply.integer(added as i64);
-    ctx.dirty(added);
+    if added > 0 {
+        ctx.changed_by(key, events::SADD, added);
+    }
     Ok(())
 }
 
 /// SREM key member [member ...]
 pub fn srem_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let Some((set, reply)) = ctx.write_typed::<Set>(key)? else {
         ctx.reply.integer(0);
         return Ok(());
@@ -96,15 +99,17 @@ pub fn srem_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         }
     }
     reply.integer(removed as i64);
-    ctx.delete_if_empty(key);
-    ctx.dirty(removed);
+    if removed > 0 {
+        ctx.changed_by(key, events::SREM, removed);
+        ctx.delete_if_empty(key);
+    }
     Ok(())
 }
 
 /// SISMEMBER key member
 pub fn sismember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    let member = argv.get(2).unwrap_or_default();
+    let key = argv.arg(1);
+    let member = argv.arg(2);
     let found = match ctx.read_typed::<Set>(key)? {
         Some((set, _)) => set.contains(member),
         None => false,
@@ -115,7 +120,7 @@ pub fn sismember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SMISMEMBER key member [member ...]
 pub fn smismember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let members = argv.len().saturating_sub(2);
     match ctx.read_typed::<Set>(key)? {
         Some((set, reply)) => {
@@ -136,7 +141,7 @@ pub fn smismember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SCARD key
 pub fn scard_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let len = match ctx.read_typed::<Set>(key)? {
         Some((set, _)) => set.len(),
         None => 0,
@@ -147,19 +152,15 @@ pub fn scard_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SMEMBERS key — in 7.0 this is SINTER of one key (same replies, RESP3 set).
 pub fn smembers_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     sinter_generic(ctx, &[key], InterOutput::Reply)
 }
 
 /// SRANDMEMBER key [count]
 pub fn srandmember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     match argv.len() {
-        2 => srandmember_one(ctx, argv.get(1).unwrap_or_default()),
-        3 => srandmember_count(
-            ctx,
-            argv.get(1).unwrap_or_default(),
-            argv.get(2).unwrap_or_default(),
-        ),
+        2 => srandmember_one(ctx, argv.arg(1)),
+        3 => srandmember_count(ctx, argv.arg(1), argv.arg(2)),
         _ => Err(CmdError::Syntax),
     }
 }
@@ -226,12 +227,8 @@ fn srandmember_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
 /// SPOP key [count]
 pub fn spop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     match argv.len() {
-        2 => spop_one(ctx, argv.get(1).unwrap_or_default()),
-        3 => spop_count(
-            ctx,
-            argv.get(1).unwrap_or_default(),
-            argv.get(2).unwrap_or_default(),
-        ),
+        2 => spop_one(ctx, argv.arg(1)),
+        3 => spop_count(ctx, argv.arg(1), argv.arg(2)),
         _ => Err(CmdError::Syntax),
     }
 }
@@ -245,12 +242,16 @@ fn spop_one(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
     let engine = &mut *ctx.engine;
     let set = typed_mut::<Set>(&mut engine.dbs[index], id)?;
     let rng = &mut engine.rng;
-    match set.pop_random(&mut || rng.next_u64()) {
-        Some(e) => reply_elem(&mut ctx.reply, e.as_elem()),
-        None => ctx.reply.null(),
-    }
+    let Some(popped) = set.pop_random(&mut || rng.next_u64()) else {
+        ctx.reply.null();
+        return Ok(());
+    };
+    reply_elem(&mut ctx.reply, popped.as_elem());
+    ctx.changed(key, events::SPOP);
+    // A random choice is propagated as what was chosen.
+    let mut buf = IntBuf::new();
+    ctx.propagate_as(&[b"SREM", key, popped.as_elem().as_bytes(&mut buf)]);
     ctx.delete_if_empty(key);
-    ctx.dirty(1);
     Ok(())
 }
 
@@ -269,6 +270,8 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
     }
     let index = ctx.db_index();
     let limits = ctx.engine.set_limits();
+    let propagating = ctx.propagating();
+    let lazy = ctx.engine.config.lazyfree_lazy_server_del;
     let engine = &mut *ctx.engine;
     let set = typed_mut::<Set>(&mut engine.dbs[index], id)?;
     let rng = &mut engine.rng;
@@ -281,9 +284,14 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
             reply_elem(reply, e);
         }
         engine.dbs[index].remove_id(id);
-        ctx.dirty(size);
+        ctx.changed_by(key, events::SPOP, size);
+        ctx.changed_by(key, events::DEL, 0);
+        ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
         return Ok(());
     }
+    // The members taken, for the SREMs replicas get (only when recorded).
+    let mut taken: Vec<Vec<u8>> = Vec::new();
+    let mut buf = IntBuf::new();
     let remaining = size - count;
     if remaining.saturating_mul(SPOP_MOVE_STRATEGY_MUL) > count {
         // Few go: pop them one by one, in random order.
@@ -291,6 +299,9 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
         reply.set(popped.len());
         for e in &popped {
             reply_elem(reply, e.as_elem());
+            if propagating {
+                taken.push(e.as_elem().as_bytes(&mut buf).to_vec());
+            }
         }
     } else {
         // Few stay: pick them into a new set and answer what is left of the old
@@ -309,19 +320,31 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
         for e in set.iter() {
             if !contains_elem(&fresh, e) {
                 reply_elem(reply, e);
+                if propagating {
+                    taken.push(e.as_bytes(&mut buf).to_vec());
+                }
             }
         }
         *set = fresh;
     }
-    ctx.dirty(count);
+    ctx.changed_by(key, events::SPOP, count);
+    if propagating {
+        // As Redis: SREMs of at most 1024 members each, instead of SPOP.
+        for batch in taken.chunks(1024) {
+            let mut args: Vec<&[u8]> = vec![b"SREM", key];
+            args.extend(batch.iter().map(Vec::as_slice));
+            ctx.also_propagate(&args);
+        }
+        ctx.no_propagate();
+    }
     Ok(())
 }
 
 /// SMOVE source destination member
 pub fn smove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let src = argv.get(1).unwrap_or_default();
-    let dst = argv.get(2).unwrap_or_default();
-    let member = argv.get(3).unwrap_or_default();
+    let src = argv.arg(1);
+    let dst = argv.arg(2);
+    let member = argv.arg(3);
     let src_id = ctx.lookup_write(src);
     let dst_id = ctx.lookup_write(dst);
     // A missing source answers 0 before any type check, as in Redis.
@@ -347,7 +370,8 @@ pub fn smove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.integer(0);
         return Ok(());
     }
-    if source.is_empty() {
+    let emptied = source.is_empty();
+    if emptied {
         db.remove_id(src_id);
     }
     let dst_id = match dst_id {
@@ -355,7 +379,13 @@ pub fn smove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         None => db.insert(dst, Set::new().into_value(), clock),
     };
     let added = typed_mut::<Set>(db, dst_id)?.add(member, &limits);
-    ctx.dirty(1 + u64::from(added));
+    ctx.changed(src, events::SREM);
+    if emptied {
+        ctx.changed_by(src, events::DEL, 0);
+    }
+    if added {
+        ctx.changed(dst, events::SADD);
+    }
     ctx.reply.integer(1);
     Ok(())
 }
@@ -397,7 +427,7 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
     let Some((first_id, first)) = smallest else {
         match output {
             InterOutput::Reply => ctx.reply.set(0),
-            InterOutput::Store(dst) => store_result(ctx, dst, Set::new()),
+            InterOutput::Store(dst) => store_result(ctx, dst, Set::new(), events::SINTERSTORE),
             InterOutput::Cardinality { .. } => ctx.reply.integer(0),
         }
         return Ok(());
@@ -440,7 +470,7 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
             for e in first.iter().filter(|&e| in_all(e)) {
                 result.add_elem(e, &limits);
             }
-            store_result(ctx, dst, result);
+            store_result(ctx, dst, result, events::SINTERSTORE);
         }
     }
     Ok(())
@@ -454,14 +484,14 @@ pub fn sinter_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SINTERSTORE destination key [key ...]
 pub fn sinterstore_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let dst = argv.get(1).unwrap_or_default();
+    let dst = argv.arg(1);
     let keys: Vec<&[u8]> = argv.iter().skip(2).collect();
     sinter_generic(ctx, &keys, InterOutput::Store(dst))
 }
 
 /// SINTERCARD numkeys key [key ...] [LIMIT limit]
 pub fn sintercard_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let numkeys = match parse_i64(argv.get(1).unwrap_or_default()) {
+    let numkeys = match parse_i64(argv.arg(1)) {
         Some(n) if n >= 1 => n as u64,
         _ => return Err(CmdError::err("numkeys should be greater than 0")),
     };
@@ -537,7 +567,13 @@ fn sunion_diff_generic(
         }
     }
     match dst {
-        Some(dst) => store_result(ctx, dst, result),
+        Some(dst) => {
+            let event = match op {
+                SetOp::Union => events::SUNIONSTORE,
+                SetOp::Diff => events::SDIFFSTORE,
+            };
+            store_result(ctx, dst, result, event)
+        }
         None => {
             ctx.reply.set(result.len());
             for e in result.iter() {
@@ -611,8 +647,8 @@ pub fn sdiffstore_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SSCAN key cursor [MATCH pattern] [COUNT count]
 pub fn sscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    let cursor = parse_cursor(argv.get(2).unwrap_or_default())?;
+    let key = argv.arg(1);
+    let cursor = parse_cursor(argv.arg(2))?;
     // A missing key answers an empty scan before its options are even parsed.
     let Some(id) = ctx.lookup_read_as::<Set>(key)? else {
         ctx.reply.array(2);

@@ -9,10 +9,12 @@ use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
 use resp_proto::Argv;
 
+use super::args::{ExpireUnit, expire_arg};
 use super::{int_arg, is};
-use crate::Ctx;
 use crate::db::Value;
+use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
+use crate::{Ctx, Reply};
 use kv_types::string::Str;
 
 /// The string at `key` for reading: `Ok(None)` when missing, WRONGTYPE when not
@@ -29,68 +31,27 @@ fn read_str<'c>(ctx: &'c mut Ctx<'_>, key: &[u8]) -> Result<Option<&'c Str>, Cmd
 
 fn reply_str(ctx: &mut Ctx<'_>, value: Option<&Str>) {
     match value {
-        Some(Str::Int(n)) => ctx.reply.bulk_int(*n),
-        Some(s) => ctx.reply.bulk(&s.to_vec()),
+        Some(s) => write_str(&mut ctx.reply, s),
         None => ctx.reply.null(),
+    }
+}
+
+/// Writes a string value as a bulk reply straight from where it is stored.
+fn write_str(reply: &mut Reply<'_>, value: &Str) {
+    match value {
+        Str::Int(n) => reply.bulk_int(*n),
+        s => reply.bulk(s.to_bytes(&mut kv_types::string::itoa_buf::Buffer::new())),
     }
 }
 
 /// GET key
 pub fn get_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    let value = read_str(ctx, key)?.cloned();
-    reply_str(ctx, value.as_ref());
+    // The reply is written from the stored value, with no copy in between.
+    match ctx.read_typed::<Str>(argv.arg(1))? {
+        Some((value, reply)) => write_str(reply, value),
+        None => ctx.reply.null(),
+    }
     Ok(())
-}
-
-/// Units an expiry argument is given in.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ExpireUnit {
-    Seconds,
-    Millis,
-}
-
-/// EXPIRE's time argument as absolute Unix ms (may be in the past or negative:
-/// the key is then deleted), with expireGenericCommand's overflow checks.
-pub fn expire_arg_unchecked(
-    ctx: &Ctx<'_>,
-    arg: &[u8],
-    unit: ExpireUnit,
-    relative: bool,
-    cmd: &str,
-) -> Result<i64, CmdError> {
-    let invalid = || CmdError::err(format!("invalid expire time in '{cmd}' command"));
-    let mut when = int_arg(arg)?;
-    if unit == ExpireUnit::Seconds {
-        when = when.checked_mul(1000).ok_or_else(invalid)?;
-    }
-    if relative {
-        when = when.checked_add(ctx.now_ms() as i64).ok_or_else(invalid)?;
-    }
-    Ok(when)
-}
-
-/// Turns an expire argument into absolute Unix ms, as Redis's
-/// getExpireMillisecondsOrReply: positive, no overflow once made absolute.
-pub fn expire_arg(
-    ctx: &Ctx<'_>,
-    arg: &[u8],
-    unit: ExpireUnit,
-    relative: bool,
-    cmd: &str,
-) -> Result<u64, CmdError> {
-    let invalid = || CmdError::err(format!("invalid expire time in '{cmd}' command"));
-    let mut ms = int_arg(arg)?;
-    if ms <= 0 || (unit == ExpireUnit::Seconds && ms > i64::MAX / 1000) {
-        return Err(invalid());
-    }
-    if unit == ExpireUnit::Seconds {
-        ms *= 1000;
-    }
-    if relative {
-        ms = ms.checked_add(ctx.now_ms() as i64).ok_or_else(invalid)?;
-    }
-    Ok(ms as u64)
 }
 
 /// The expiry option SET and GETEX share.
@@ -109,6 +70,8 @@ struct SetOptions {
     xx: bool,
     get: bool,
     expiry: Expiry,
+    /// The expiry was given as PXAT: already in the form replicas get.
+    pxat: bool,
 }
 
 fn parse_set_options(
@@ -123,6 +86,7 @@ fn parse_set_options(
         xx: false,
         get: false,
         expiry: Expiry::None,
+        pxat: false,
     };
     // Which expiry keyword was used: repeating the same one is allowed (the last
     // value wins), mixing two kinds is a syntax error, as in Redis.
@@ -146,6 +110,7 @@ fn parse_set_options(
             };
             kind = Some(name);
             o.expiry = Expiry::At(expire_arg(ctx, arg, unit, relative, cmd)?);
+            o.pxat = name == "pxat";
             i += 2;
             continue;
         }
@@ -171,28 +136,50 @@ fn parse_set_options(
 
 /// Stores a string value, applying the expiry (setGenericCommand's core).
 fn store(ctx: &mut Ctx<'_>, key: &[u8], value: &[u8], expiry: Expiry) {
-    let now = ctx.now_ms();
+    let found = ctx.lookup_write(key);
+    store_found(ctx, key, found, value, expiry);
+}
+
+/// [`store`] when the key was already looked up (`found`), so that SET looks
+/// its key up once. A timed store propagates as `SET key value PXAT <ms>`.
+fn store_found(
+    ctx: &mut Ctx<'_>,
+    key: &[u8],
+    found: Option<kv_types::dict::Id>,
+    value: &[u8],
+    expiry: Expiry,
+) {
     let clock = ctx.access_clock();
     let db = ctx.db();
-    let id = db.set(
+    let id = db.set_found(
+        found,
         key,
         Value::Str(Str::new(value)),
         expiry == Expiry::KeepTtl,
-        now,
         clock,
     );
+    ctx.changed(key, events::SET);
     if let Expiry::At(at) = expiry {
-        db.set_expire(id, at);
+        ctx.db().set_expire(id, at);
+        ctx.changed_by(key, events::EXPIRE, 0);
+        if ctx.propagating() {
+            let at = itoa::Buffer::new().format(at).as_bytes().to_vec();
+            ctx.propagate_as(&[b"SET", key, value, b"PXAT", &at]);
+        }
     }
-    ctx.dirty(1);
 }
 
 /// SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]
 pub fn set_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    let value = argv.get(2).unwrap_or_default();
+    let key = argv.arg(1);
+    let value = argv.arg(2);
     let o = parse_set_options(ctx, argv, 3, false, "set")?;
-    set_generic(ctx, key, value, o.nx, o.xx, o.get, o.expiry)
+    set_generic(ctx, key, value, o.nx, o.xx, o.get, o.expiry)?;
+    if o.pxat {
+        // Already absolute: Redis propagates SET ... PXAT as it came.
+        ctx.keep_own_args();
+    }
+    Ok(())
 }
 
 fn set_generic(
@@ -210,10 +197,8 @@ fn set_generic(
     } else {
         None
     };
-    let exists = match &old {
-        Some(v) => v.is_some(),
-        None => ctx.lookup_write(key).is_some(),
-    };
+    let found = ctx.lookup_write(key);
+    let exists = found.is_some();
     if (nx && exists) || (xx && !exists) {
         match old {
             Some(v) => reply_str(ctx, v.as_ref()),
@@ -221,7 +206,7 @@ fn set_generic(
         }
         return Ok(());
     }
-    store(ctx, key, value, expiry);
+    store_found(ctx, key, found, value, expiry);
     match old {
         Some(v) => reply_str(ctx, v.as_ref()),
         None => ctx.reply.ok(),
@@ -231,11 +216,11 @@ fn set_generic(
 
 /// SETNX key value
 pub fn setnx_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     if ctx.lookup_write(key).is_some() {
         ctx.reply.integer(0);
     } else {
-        store(ctx, key, argv.get(2).unwrap_or_default(), Expiry::None);
+        store(ctx, key, argv.arg(2), Expiry::None);
         ctx.reply.integer(1);
     }
     Ok(())
@@ -252,11 +237,8 @@ pub fn psetex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 }
 
 fn setex_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, unit: ExpireUnit, cmd: &str) -> CmdResult {
-    let at = expire_arg(ctx, argv.get(2).unwrap_or_default(), unit, true, cmd)?;
-    let (key, value) = (
-        argv.get(1).unwrap_or_default(),
-        argv.get(3).unwrap_or_default(),
-    );
+    let at = expire_arg(ctx, argv.arg(2), unit, true, cmd)?;
+    let (key, value) = (argv.arg(1), argv.arg(3));
     store(ctx, key, value, Expiry::At(at));
     ctx.reply.ok();
     Ok(())
@@ -264,21 +246,15 @@ fn setex_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, unit: ExpireUnit, cmd: &str)
 
 /// GETSET key value
 pub fn getset_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    set_generic(
-        ctx,
-        key,
-        argv.get(2).unwrap_or_default(),
-        false,
-        false,
-        true,
-        Expiry::None,
-    )
+    let (key, value) = (argv.arg(1), argv.arg(2));
+    set_generic(ctx, key, value, false, false, true, Expiry::None)?;
+    ctx.propagate_as(&[b"SET", key, value]);
+    Ok(())
 }
 
 /// GETEX key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]
 pub fn getex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let o = parse_set_options(ctx, argv, 2, true, "getex")?;
     let Some(value) = read_str(ctx, key)?.cloned() else {
         ctx.reply.null();
@@ -291,15 +267,20 @@ pub fn getex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     match o.expiry {
         Expiry::At(at) if at <= now => {
             db.remove_id(id);
-            ctx.dirty(1);
+            ctx.changed(key, events::DEL);
+            let lazy = ctx.engine.config.lazyfree_lazy_expire;
+            ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
         }
         Expiry::At(at) => {
             db.set_expire(id, at);
-            ctx.dirty(1);
+            ctx.changed(key, events::EXPIRE);
+            let at = itoa::Buffer::new().format(at).as_bytes().to_vec();
+            ctx.propagate_as(&[b"PEXPIREAT", key, &at]);
         }
         Expiry::Persist => {
             if db.persist(id) {
-                ctx.dirty(1);
+                ctx.changed(key, events::PERSIST);
+                ctx.propagate_as(&[b"PERSIST", key]);
             }
         }
         Expiry::None | Expiry::KeepTtl => {}
@@ -309,13 +290,14 @@ pub fn getex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// GETDEL key
 pub fn getdel_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
+    let key = argv.arg(1);
     let value = read_str(ctx, key)?.cloned();
     reply_str(ctx, value.as_ref());
     if value.is_some() {
         let now = ctx.now_ms();
         ctx.db().delete(key, now);
-        ctx.dirty(1);
+        ctx.changed(key, events::DEL);
+        ctx.propagate_as(&[b"DEL", key]);
     }
     Ok(())
 }
@@ -358,7 +340,7 @@ pub fn msetnx_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     let any_exists = (1..argv.len())
         .step_by(2)
-        .any(|i| ctx.lookup_write(argv.get(i).unwrap_or_default()).is_some());
+        .any(|i| ctx.lookup_write(argv.arg(i)).is_some());
     if any_exists {
         ctx.reply.integer(0);
     } else {
@@ -392,67 +374,34 @@ fn incr_generic(ctx: &mut Ctx<'_>, key: &[u8], by: i64) -> CmdResult {
             db.insert(key, Value::Str(Str::from_i64(next)), clock);
         }
     }
-    ctx.dirty(1);
+    ctx.changed(key, events::INCRBY);
     ctx.reply.integer(next);
     Ok(())
 }
 
 /// INCR key
 pub fn incr_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    incr_generic(ctx, argv.get(1).unwrap_or_default(), 1)
+    incr_generic(ctx, argv.arg(1), 1)
 }
 
 /// DECR key
 pub fn decr_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    incr_generic(ctx, argv.get(1).unwrap_or_default(), -1)
+    incr_generic(ctx, argv.arg(1), -1)
 }
 
 /// INCRBY key increment
 pub fn incrby_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let by = int_arg(argv.get(2).unwrap_or_default())?;
-    incr_generic(ctx, argv.get(1).unwrap_or_default(), by)
+    let by = int_arg(argv.arg(2))?;
+    incr_generic(ctx, argv.arg(1), by)
 }
 
 /// DECRBY key decrement
 pub fn decrby_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let by = int_arg(argv.get(2).unwrap_or_default())?;
+    let by = int_arg(argv.arg(2))?;
     if by == i64::MIN {
         return Err(CmdError::err("decrement would overflow"));
     }
-    incr_generic(ctx, argv.get(1).unwrap_or_default(), -by)
-}
-
-/// Parses a float argument as Redis's string2ld: no spaces, no NaN, finite or
-/// `inf` spellings strtold accepts.
-pub fn parse_float(bytes: &[u8]) -> Option<f64> {
-    if bytes.is_empty()
-        || bytes.len() > 5120
-        || bytes[0].is_ascii_whitespace()
-        || bytes[bytes.len() - 1].is_ascii_whitespace()
-    {
-        return None;
-    }
-    let text = std::str::from_utf8(bytes).ok()?;
-    let lower = text.to_ascii_lowercase();
-    let value: f64 = match lower.trim_start_matches(['+', '-']) {
-        "inf" | "infinity" => {
-            if lower.starts_with('-') {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            }
-        }
-        _ => {
-            // Rust's parser accepts a few spellings strtold does not ("inf" was
-            // handled above; "nan" is refused below), and strtold accepts hex
-            // floats, which Redis users do not rely on.
-            if lower.contains("nan") {
-                return None;
-            }
-            text.parse().ok()?
-        }
-    };
-    (!value.is_nan()).then_some(value)
+    incr_generic(ctx, argv.arg(1), -by)
 }
 
 /// Formats an INCRBYFLOAT result as Redis does: plain decimal notation, no
@@ -467,8 +416,8 @@ pub fn format_float_human(value: f64) -> String {
 
 /// INCRBYFLOAT key increment
 pub fn incrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    let increment = argv.get(2).unwrap_or_default();
+    let key = argv.arg(1);
+    let increment = argv.arg(2);
     let now = ctx.now_ms();
     let clock = ctx.access_clock();
     let db = ctx.db();
@@ -498,7 +447,10 @@ pub fn incrbyfloat_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
             db.insert(key, value, clock);
         }
     }
-    ctx.dirty(1);
+    ctx.changed(key, events::INCRBYFLOAT);
+    // The float's printed form is what replicas must store, whatever their
+    // own arithmetic would give.
+    ctx.propagate_as(&[b"SET", key, &text, b"KEEPTTL"]);
     ctx.reply.bulk(&text);
     Ok(())
 }
@@ -536,11 +488,13 @@ fn bytes_mut<'c>(ctx: &'c mut Ctx<'_>, id: kv_types::dict::Id) -> &'c mut Vec<u8
 
 /// APPEND key value
 pub fn append_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    let tail = argv.get(2).unwrap_or_default();
+    let key = argv.arg(1);
+    let tail = argv.arg(2);
     let Some((id, len)) = existing_len(ctx, key)? else {
         // A fresh key is created like SET would, not as a raw string.
-        store(ctx, key, tail, Expiry::None);
+        let clock = ctx.access_clock();
+        ctx.db().insert(key, Value::Str(Str::new(tail)), clock);
+        ctx.changed(key, events::APPEND);
         ctx.reply.integer(tail.len() as i64);
         return Ok(());
     };
@@ -548,23 +502,23 @@ pub fn append_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let bytes = bytes_mut(ctx, id);
     bytes.extend_from_slice(tail);
     let new_len = bytes.len();
-    ctx.dirty(1);
+    ctx.changed(key, events::APPEND);
     ctx.reply.integer(new_len as i64);
     Ok(())
 }
 
 /// STRLEN key
 pub fn strlen_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let len = read_str(ctx, argv.get(1).unwrap_or_default())?.map_or(0, Str::len);
+    let len = read_str(ctx, argv.arg(1))?.map_or(0, Str::len);
     ctx.reply.integer(len as i64);
     Ok(())
 }
 
 /// GETRANGE key start end (and SUBSTR)
 pub fn getrange_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let mut start = int_arg(argv.get(2).unwrap_or_default())?;
-    let mut end = int_arg(argv.get(3).unwrap_or_default())?;
-    let Some(value) = read_str(ctx, argv.get(1).unwrap_or_default())?.map(Str::to_vec) else {
+    let mut start = int_arg(argv.arg(2))?;
+    let mut end = int_arg(argv.arg(3))?;
+    let Some(value) = read_str(ctx, argv.arg(1))?.map(Str::to_vec) else {
         ctx.reply.bulk(b"");
         return Ok(());
     };
@@ -595,9 +549,9 @@ pub fn getrange_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// SETRANGE key offset value
 pub fn setrange_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let key = argv.get(1).unwrap_or_default();
-    let offset = int_arg(argv.get(2).unwrap_or_default())?;
-    let patch = argv.get(3).unwrap_or_default();
+    let key = argv.arg(1);
+    let offset = int_arg(argv.arg(2))?;
+    let patch = argv.arg(3);
     if offset < 0 {
         return Err(CmdError::err("offset is out of range"));
     }
@@ -623,7 +577,7 @@ pub fn setrange_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     bytes[offset..offset + patch.len()].copy_from_slice(patch);
     let new_len = bytes.len();
-    ctx.dirty(1);
+    ctx.changed(key, events::SETRANGE);
     ctx.reply.integer(new_len as i64);
     Ok(())
 }
@@ -641,7 +595,7 @@ pub fn lcs_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         } else if is(opt, "withmatchlen") {
             with_match_len = true;
         } else if is(opt, "minmatchlen") && argv.get(i + 1).is_some() {
-            min_match_len = int_arg(argv.get(i + 1).unwrap_or_default())?.max(0);
+            min_match_len = int_arg(argv.arg(i + 1))?.max(0);
             i += 1;
         } else {
             return Err(CmdError::Syntax);
@@ -649,8 +603,8 @@ pub fn lcs_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         i += 1;
     }
     // Both keys are read before the option check, as Redis does.
-    let a = read_lcs_operand(ctx, argv.get(1).unwrap_or_default())?;
-    let b = read_lcs_operand(ctx, argv.get(2).unwrap_or_default())?;
+    let a = read_lcs_operand(ctx, argv.arg(1))?;
+    let b = read_lcs_operand(ctx, argv.arg(2))?;
     if want_len && want_idx {
         return Err(CmdError::err(
             "If you want both the length and indexes, please just use IDX.",

@@ -39,7 +39,7 @@ use kv_types::set::Set;
 use kv_types::zset::{AddFlags, AddOutcome, Iter, SortedSet};
 use resp_proto::Argv;
 
-use super::keyspace::{ScanOptions, parse_cursor};
+use super::args::{ScanOptions, parse_cursor};
 use super::{int_arg, is, parse_i64};
 use crate::Ctx;
 use crate::blocking::parse_timeout;
@@ -48,6 +48,7 @@ use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
 use crate::db::{Typed, Value};
 use crate::db::{typed, typed_mut};
+use crate::effects::{Event, events};
 use crate::error::{CmdError, CmdResult};
 use crate::reply::Reply;
 
@@ -61,7 +62,7 @@ const RANDOM_REPLY_CEILING: u64 = 1 << 30;
 const RANDOM_ROUND: u64 = 1000;
 
 fn arg<'a>(argv: Argv<'a>, i: usize) -> &'a [u8] {
-    argv.get(i).unwrap_or_default()
+    argv.arg(i)
 }
 
 /// One of kv-types' complete error texts (`ERR ...`) as a command error.
@@ -99,11 +100,9 @@ fn reply_elements(reply: &mut Reply<'_>, elements: Iter<'_>, withscores: bool) {
 
 /// Stores a computed result at `dst` (see [`Ctx::store_result`]); a stored
 /// sorted set may serve clients blocked in BZPOPMIN and friends.
-fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: SortedSet) {
+fn store_result(ctx: &mut Ctx<'_>, dst: &[u8], result: SortedSet, event: Event) {
     let len = result.len();
-    if ctx.store_result(dst, result.into_value(), len) {
-        ctx.signal_key_ready(dst);
-    }
+    ctx.store_result(dst, result.into_value(), len, event);
 }
 
 // ---- ZADD / ZINCRBY ----
@@ -226,9 +225,13 @@ fn zadd_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, zincrby: bool) -> CmdResult {
     if let Some(err) = failed {
         return Err(err);
     }
-    ctx.dirty((added + updated) as u64);
-    if added > 0 {
-        ctx.signal_key_ready(key);
+    if added + updated > 0 {
+        let event = if flags.incr {
+            events::ZINCR
+        } else {
+            events::ZADD
+        };
+        ctx.changed_by(key, event, (added + updated) as u64);
     }
     if flags.incr {
         if processed > 0 {
@@ -261,8 +264,10 @@ pub fn zrem_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
             }
         }
     }
-    ctx.delete_if_empty(key);
-    ctx.dirty(deleted as u64);
+    if deleted > 0 {
+        ctx.changed_by(key, events::ZREM, deleted as u64);
+        ctx.delete_if_empty(key);
+    }
     ctx.reply.integer(deleted);
     Ok(())
 }
@@ -499,7 +504,7 @@ fn zrange_generic(
             out
         }
     };
-    store_result(ctx, dst, result);
+    store_result(ctx, dst, result, events::ZRANGESTORE);
     Ok(())
 }
 
@@ -560,9 +565,14 @@ fn zremrange_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, rangetype: RangeType) ->
         Range::Lex(r) => z.remove_range_by_lex(r),
     };
     if deleted > 0 {
+        let event = match &range {
+            Range::Rank(..) => events::ZREMRANGEBYRANK,
+            Range::Score(_) => events::ZREMRANGEBYSCORE,
+            Range::Lex(_) => events::ZREMRANGEBYLEX,
+        };
+        ctx.changed_by(key, event, deleted as u64);
         ctx.delete_if_empty(key);
     }
-    ctx.dirty(deleted as u64);
     ctx.reply.integer(deleted as i64);
     Ok(())
 }
@@ -665,8 +675,19 @@ fn pop_first<'a>(
         reply.bulk(member.as_bytes());
         reply.double(*score);
     }
-    ctx.delete_if_empty(key);
-    ctx.dirty(popped.len() as u64);
+    if !popped.is_empty() {
+        let event = if max {
+            events::ZPOPMAX
+        } else {
+            events::ZPOPMIN
+        };
+        ctx.changed_by(key, event, popped.len() as u64);
+        // Every pop (blocking, ZMPOP) replays as ZPOPMIN/ZPOPMAX key count.
+        let verb: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
+        let count = itoa::Buffer::new().format(count.max(1)).as_bytes().to_vec();
+        ctx.propagate_as(&[verb, key, &count]);
+        ctx.delete_if_empty(key);
+    }
     Ok(true)
 }
 
@@ -1177,7 +1198,12 @@ fn setop_generic(
                 let _ = result.add(member, *score, AddFlags::default(), &limits);
             }
             result.convert_to_small_if_fits(&limits);
-            store_result(ctx, dst, result);
+            let event = match op {
+                SetOp::Inter => events::ZINTERSTORE,
+                SetOp::Union => events::ZUNIONSTORE,
+                SetOp::Diff => events::ZDIFFSTORE,
+            };
+            store_result(ctx, dst, result, event);
         }
     }
     Ok(())

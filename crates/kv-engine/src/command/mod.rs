@@ -139,6 +139,8 @@ pub enum Group {
     SortedSet,
     Connection,
     Server,
+    PubSub,
+    Transactions,
 }
 
 impl Group {
@@ -152,6 +154,8 @@ impl Group {
             Group::SortedSet => "sorted-set",
             Group::Connection => "connection",
             Group::Server => "server",
+            Group::PubSub => "pubsub",
+            Group::Transactions => "transactions",
         }
     }
 }

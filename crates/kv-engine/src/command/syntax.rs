@@ -247,8 +247,18 @@ fn type_of(name: &str) -> &'static str {
 }
 
 /// `key [key ...]` is one repeated argument, not two: fold a repetition group
-/// that repeats the argument(s) just before it into them.
+/// that repeats the argument(s) just before it into them. Nested lists are
+/// folded first, so `[channel [channel ...]]` becomes one optional, repeated
+/// `channel` rather than a block of two.
 fn merge_repetitions(items: &mut Vec<Arg>) {
+    for item in items.iter_mut() {
+        merge_repetitions(&mut item.args);
+        if item.kind == "block" && !item.multiple && item.args.len() == 1 {
+            let optional = item.optional;
+            *item = item.args.remove(0);
+            item.optional |= optional;
+        }
+    }
     let mut i = 1;
     while i < items.len() {
         let group = &items[i];
@@ -296,9 +306,6 @@ fn merge_repetitions(items: &mut Vec<Arg>) {
                 }
             }
         }
-        for item in items.iter_mut() {
-            merge_repetitions(&mut item.args);
-        }
         i += 1;
     }
 }
@@ -339,6 +346,17 @@ mod tests {
         assert_eq!(
             (args[0].kind, args[0].multiple, args[0].args.len()),
             ("block", true, 2)
+        );
+        let args = parse("[channel [channel ...]]");
+        assert_eq!(args.len(), 1);
+        assert_eq!(
+            (
+                args[0].name.as_str(),
+                args[0].kind,
+                args[0].optional,
+                args[0].multiple
+            ),
+            ("channel", "string", true, true)
         );
         let args = parse("cursor [MATCH pattern] [COUNT count]");
         assert_eq!(args[1].kind, "pattern");

@@ -6,7 +6,10 @@
 //! `since` and complexity match Redis 7.0's command table; summaries are kv's
 //! own words.
 
-use crate::cmd::{connection, expire, hash, keyspace, list, server, set, string, zset};
+use crate::cmd::{
+    client, connection, expire, hash, info, introspection, keyspace, list, multi, pubsub, server,
+    set, string, zset,
+};
 
 use super::Command;
 use super::flags::{ADMIN, LOADING, NOSCRIPT, STALE};
@@ -17,11 +20,16 @@ pub static FAMILIES: &[&[Command]] = &[
     keyspace::COMMANDS,
     expire::COMMANDS,
     connection::COMMANDS,
+    client::COMMANDS,
     server::COMMANDS,
+    introspection::COMMANDS,
+    info::COMMANDS,
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    multi::COMMANDS,
+    pubsub::COMMANDS,
 ];
 
 /// Key-spec flag sets the families share.
