@@ -502,6 +502,21 @@ impl Db {
         pass
     }
 
+    /// Deletes every key whose time has come (tests: what lookups and the cron
+    /// would eventually do), logging them as expiry does.
+    #[cfg(test)]
+    pub(crate) fn expire_all_due(&mut self, now_ms: u64) {
+        let due: Vec<Vec<u8>> = self
+            .dict
+            .iter()
+            .filter(|e| e.is_expired(now_ms))
+            .map(|e| e.key().to_vec())
+            .collect();
+        for key in due {
+            self.lookup(&key, now_ms);
+        }
+    }
+
     /// Memory the table itself takes (INFO, MEMORY STATS).
     pub fn overhead_bytes(&self) -> usize {
         self.dict.overhead_bytes() + self.volatile.capacity() * 4

@@ -30,6 +30,8 @@ pub mod longdouble;
 mod multi;
 pub mod pubsub;
 pub mod random;
+#[cfg(test)]
+mod replay_tests;
 pub mod reply;
 pub mod stats;
 #[doc(hidden)]
