@@ -60,10 +60,43 @@ pub fn test(args: &[String]) -> Result<i32> {
             "xtask: warning: could not install redis-server ({err:#}); the comparisons with Redis will be skipped"
         );
     }
+    if let Err(err) = ensure_redis_py() {
+        eprintln!(
+            "xtask: warning: could not install redis-py ({err:#}); its client test will be skipped"
+        );
+    }
     let mut cmd = cargo();
     cmd.args(["test", "--workspace"]).args(args);
     let status = cmd.status()?;
     Ok(status.code().unwrap_or(1))
+}
+
+/// The redis-py release the client test is written against.
+const REDIS_PY: &str = "redis==8.1.0";
+
+/// Makes sure Python's redis-py is importable: the end-to-end tests run a
+/// script through it (transactions, Pub/Sub, tracking as applications use
+/// them).
+fn ensure_redis_py() -> Result<()> {
+    let importable = || {
+        std::process::Command::new("python3")
+            .args(["-c", "import redis"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if importable() {
+        return Ok(());
+    }
+    eprintln!("xtask: redis-py is missing: pip install {REDIS_PY}");
+    let status = std::process::Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", REDIS_PY])
+        .status()?;
+    anyhow::ensure!(
+        status.success() && importable(),
+        "pip install {REDIS_PY} failed"
+    );
+    Ok(())
 }
 
 /// Runs one subcommand; `Ok(code)` is the process exit code.

@@ -43,6 +43,16 @@ fn allowed_while_subscribed(cmd: &Command) -> bool {
     )
 }
 
+/// The error a refused EXEC answers: Redis's EXECABORT with the refusal's
+/// text, which for its formatted refusals carries no ERR code.
+fn exec_abort(err: CmdError) -> CmdError {
+    let text = err.to_string();
+    let reason = text.strip_prefix("ERR ").unwrap_or(&text);
+    CmdError::Raw(format!(
+        "EXECABORT Transaction discarded because of: {reason}"
+    ))
+}
+
 impl Engine {
     /// Writes an error reply that did not come from a command (protocol errors,
     /// limits), counting it in INFO errorstats like every other error.
@@ -434,6 +444,14 @@ impl Engine {
         if let Some(id) = id {
             self.call_stats[id.0 as usize].rejected += 1;
         }
+        let err = match id {
+            // A refused EXEC ends the transaction (Redis's execCommandAbort).
+            Some(id) if command::index().all[id.0 as usize].name == "exec" => {
+                self.discard_transaction(client);
+                exec_abort(err)
+            }
+            _ => err,
+        };
         let suppressed = self
             .clients
             .get(client)

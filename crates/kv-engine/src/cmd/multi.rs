@@ -256,6 +256,13 @@ mod tests {
                 "-EXECABORT Transaction discarded because of previous errors.|",
             ),
             (&["GET", "a"], "$-1|"),
+            // A refused EXEC itself ends the transaction with EXECABORT.
+            (&["MULTI"], "+OK|"),
+            (
+                &["EXEC", "x"],
+                "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command|",
+            ),
+            (&["EXEC"], "-ERR EXEC without MULTI|"),
         ]);
     }
 
@@ -381,6 +388,73 @@ mod tests {
                 (&["EXEC"], "*0|"),
             ],
         );
+    }
+
+    #[test]
+    fn flushing_or_swapping_stale_watched_keys_is_no_change() {
+        // (setup, the flush or swap, whether EXEC fails); every key set here
+        // has expired by the time it is watched.
+        let cases: &[(&[&[&str]], &[&str], bool)] = &[
+            (&[&["SET", "x", "v", "PX", "1"]], &["FLUSHDB"], false),
+            (&[&["SET", "x", "v", "PX", "1"]], &["FLUSHALL"], false),
+            // An expired key replaced by no key.
+            (
+                &[&["SET", "x", "v", "PX", "1"]],
+                &["SWAPDB", "0", "1"],
+                false,
+            ),
+            // No key replaced by an expired one.
+            (
+                &[
+                    &["SELECT", "1"],
+                    &["SET", "x", "v", "PX", "1"],
+                    &["SELECT", "0"],
+                ],
+                &["SWAPDB", "0", "1"],
+                false,
+            ),
+            // An expired key replaced by another expired key.
+            (
+                &[
+                    &["SET", "x", "v", "PX", "1"],
+                    &["SELECT", "1"],
+                    &["SET", "x", "w", "PX", "1"],
+                    &["SELECT", "0"],
+                ],
+                &["SWAPDB", "0", "1"],
+                false,
+            ),
+            // An expired key replaced by a live one is a change.
+            (
+                &[
+                    &["SET", "x", "v", "PX", "1"],
+                    &["SELECT", "1"],
+                    &["SET", "x", "w"],
+                    &["SELECT", "0"],
+                ],
+                &["SWAPDB", "0", "1"],
+                true,
+            ),
+        ];
+        for (setup, write, fails) in cases {
+            let mut t = TestEngine::new();
+            t.run(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
+            for step in *setup {
+                t.run(step);
+            }
+            t.set_time_ms(T0 + 10);
+            t.run(&["WATCH", "x"]);
+            t.run(write);
+            let want = if *fails { "*-1|" } else { "*1|+PONG|" };
+            check_on(
+                &mut t,
+                &[
+                    (&["MULTI"], "+OK|"),
+                    (&["PING"], "+QUEUED|"),
+                    (&["EXEC"], want),
+                ],
+            );
+        }
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub(crate) fn silent_for(raw: &mut Raw, ms: u64) -> bool {
 }
 
 /// The numeric client id of a connection.
-fn client_id(raw: &mut Raw) -> String {
+pub(crate) fn client_id(raw: &mut Raw) -> String {
     let reply = raw.call(&["CLIENT", "ID"]);
     String::from_utf8_lossy(&reply)
         .trim_start_matches(':')

@@ -6,6 +6,7 @@ mod harness;
 
 mod basics;
 mod blocking;
+mod effects;
 mod limits;
 mod oracle;
 mod oracle_hash;
