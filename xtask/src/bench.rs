@@ -2,7 +2,9 @@
 //!
 //! Throughput comes from redis-benchmark (`-q --csv`), run alternately against
 //! the two servers for several rounds; the median per (server, test, pipeline)
-//! is reported. Memory comes from loading datasets over a pipelined connection
+//! is reported. Loads redis-benchmark cannot make (a MULTI/EXEC script as one
+//! request) and the subscribers a PUBLISH or keyspace-event test needs come
+//! from `crate::driver`. Memory comes from loading datasets over a pipelined connection
 //! into fresh servers and reading their RSS (/proc/PID/status) and INFO
 //! `used_memory` before and after. Tests and datasets are rows of the const
 //! tables below: a new one is a new row.
@@ -20,12 +22,38 @@ use crate::report::{self, Align, Table};
 use crate::resp::{Conn, Pipeline, Reply, info_field, push_padded};
 use crate::server::Server;
 
-/// One redis-benchmark test (`-t <bench_name>`).
+/// What a throughput test sends.
+pub enum Load {
+    /// A redis-benchmark test, `-t <name>`.
+    Builtin(&'static str),
+    /// A redis-benchmark custom command (its CSV row is the command line).
+    Command(&'static [&'static str]),
+    /// A script of commands counted as one request, run by `crate::driver`.
+    Script(&'static [&'static [&'static str]]),
+}
+
+/// What must be in place on the server while a throughput test runs.
+pub enum Setup {
+    None,
+    /// This many connections subscribed to `name` (a pattern when `pattern`),
+    /// read by the driver for the whole run.
+    Subscribers {
+        count: usize,
+        name: &'static str,
+        pattern: bool,
+    },
+    /// `notify-keyspace-events KEA` and one `__key*__:*` pattern subscriber.
+    KeyspaceEvents,
+}
+
+/// One throughput test.
 pub struct ThroughputTest {
     /// The name in our tables.
     pub name: &'static str,
-    /// The `-t` argument.
-    pub bench_name: &'static str,
+    /// What it sends.
+    pub load: Load,
+    /// What it needs on the server.
+    pub setup: Setup,
     /// redis-benchmark's CSV `test` column for the measured command: equal to
     /// this, or this followed by a space and a note (`"MSET (10 keys)"`).
     /// Preparatory rows (LRANGE's `"LPUSH (needed to benchmark LRANGE)"`) are
@@ -47,10 +75,24 @@ const fn test(
 ) -> ThroughputTest {
     ThroughputTest {
         name,
-        bench_name,
+        load: Load::Builtin(bench_name),
+        setup: Setup::None,
         csv_name,
         default,
         requests_divisor,
+    }
+}
+
+/// A 64-byte message for the PUBLISH test.
+const MESSAGE: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+impl ThroughputTest {
+    /// The `-t` name for `--tests`, if it is a redis-benchmark test.
+    fn bench_name(&self) -> &'static str {
+        match self.load {
+            Load::Builtin(name) => name,
+            _ => self.name,
+        }
     }
 }
 
@@ -67,6 +109,44 @@ pub const TESTS: &[ThroughputTest] = &[
     test("ZADD", "zadd", "ZADD", true, 1),
     test("LRANGE_100", "lrange_100", "LRANGE_100", true, 4),
     test("LRANGE_600", "lrange_600", "LRANGE_600", true, 10),
+    // Each PUBLISH delivers to 100 subscribers: one message encoded, copied
+    // into 100 output buffers.
+    ThroughputTest {
+        name: "PUBLISH_100",
+        load: Load::Command(&["PUBLISH", "bench-channel", MESSAGE]),
+        setup: Setup::Subscribers {
+            count: 100,
+            name: "bench-channel",
+            pattern: false,
+        },
+        csv_name: "PUBLISH",
+        default: true,
+        requests_divisor: 20,
+    },
+    ThroughputTest {
+        name: "MULTI_EXEC_3",
+        load: Load::Script(&[
+            &["MULTI"],
+            &["SET", "key:txn", "value"],
+            &["INCR", "counter:txn"],
+            &["GET", "key:txn"],
+            &["EXEC"],
+        ]),
+        setup: Setup::None,
+        csv_name: "MULTI_EXEC_3",
+        default: true,
+        requests_divisor: 4,
+    },
+    // SET with every keyspace event on and a pattern subscriber receiving
+    // them (two messages per SET).
+    ThroughputTest {
+        name: "SET_KEA",
+        load: Load::Builtin("set"),
+        setup: Setup::KeyspaceEvents,
+        csv_name: "SET",
+        default: true,
+        requests_divisor: 2,
+    },
 ];
 
 /// One memory dataset.
@@ -235,8 +315,8 @@ usage: cargo xtask bench [flags]
   --pipelines LIST   pipeline depths, comma separated (default 1,16)
   --clients N        redis-benchmark -c (default 50)
   --tests LIST       default | all | none | comma-separated names
-                     (PING SET GET INCR MSET LPUSH RPOP SADD HSET ZADD LRANGE_100 LRANGE_600;
-                     default: every row)
+                     (PING SET GET INCR MSET LPUSH RPOP SADD HSET ZADD LRANGE_100 LRANGE_600
+                     PUBLISH_100 MULTI_EXEC_3 SET_KEA; default: every row)
   --memory LIST      default | all | none | comma-separated datasets
                      (strings-1M strings-1M-ttl hashes-100k list-1M zset-1M;
                      default: strings-1M,strings-1M-ttl)
@@ -394,7 +474,7 @@ fn select_tests(spec: &str) -> Result<Vec<&'static ThroughputTest>> {
         TESTS,
         "test",
         |t| t.default,
-        |t| [t.name, t.bench_name],
+        |t| [t.name, t.bench_name()],
     )
 }
 
@@ -798,15 +878,54 @@ fn throughput(opts: &BenchOpts, tools: &Tools, scratch: &Path) -> Result<Vec<Cel
     Ok(cells)
 }
 
-/// One redis-benchmark run; the requests per second of the cell's test.
+/// One run of the cell's test, with its setup in place; requests per second.
 fn run_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Result<f64> {
+    let mut admin = Conn::connect(port, Duration::from_secs(10))?;
+    let _subscribers = match cell.test.setup {
+        Setup::None => None,
+        Setup::Subscribers {
+            count,
+            name,
+            pattern,
+        } => Some(crate::driver::Subscribers::start(
+            port, count, name, pattern,
+        )?),
+        Setup::KeyspaceEvents => {
+            admin.command(&[b"CONFIG", b"SET", b"notify-keyspace-events", b"KEA"])?;
+            Some(crate::driver::Subscribers::start(
+                port,
+                1,
+                "__key*__:*",
+                true,
+            )?)
+        }
+    };
+    let rps = match cell.test.load {
+        Load::Script(script) => {
+            crate::driver::run_scripts(port, clients, cell.pipeline, cell.requests, script)
+        }
+        Load::Builtin(_) | Load::Command(_) => redis_benchmark(tools, port, cell, clients),
+    };
+    if let Setup::KeyspaceEvents = cell.test.setup {
+        admin.command(&[b"CONFIG", b"SET", b"notify-keyspace-events", b""])?;
+    }
+    rps
+}
+
+/// One redis-benchmark run; the requests per second of the cell's test.
+fn redis_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Result<f64> {
     let mut cmd = Command::new(&tools.benchmark);
     cmd.args(["-h", "127.0.0.1", "-p", &port.to_string()])
-        .args(["-t", cell.test.bench_name])
         .args(["-P", &cell.pipeline.to_string()])
         .args(["-c", &clients.to_string()])
         .args(["-n", &cell.requests.to_string()])
         .args(["-q", "--csv"]);
+    // A custom command comes after every option.
+    match cell.test.load {
+        Load::Builtin(name) => cmd.args(["-t", name]),
+        Load::Command(args) => cmd.args(args),
+        Load::Script(_) => bail!("{} is not a redis-benchmark test", cell.test.name),
+    };
     // Generous: only a server below ~2000 ops/s per pipeline slot times out.
     let secs = (cell.requests / (2000 * u64::from(cell.pipeline))).max(60);
     let out = run_captured(&mut cmd, Duration::from_secs(secs))?;
@@ -1000,7 +1119,9 @@ fn render(
             out,
             "`redis-benchmark -h 127.0.0.1 -p PORT -t TEST -P PIPELINE -c {} -n N -q --csv`, \
              kv and redis alternately, {} round(s){}; median requests per second. `kv ahead`: rounds in which kv beat \
-             the redis run beside it.\n",
+             the redis run beside it. PUBLISH_100: `PUBLISH bench-channel <64 bytes>` with 100 subscribers \
+             drained by xtask; SET_KEA: SET with `notify-keyspace-events KEA` and one `__key*__:*` subscriber; \
+             MULTI_EXEC_3: xtask's own driver, one request = MULTI, SET, INCR, GET, EXEC.\n",
             opts.clients,
             opts.rounds,
             if opts.quick { ", quick mode" } else { "" }
@@ -1260,7 +1381,10 @@ mod tests {
                 "HSET",
                 "ZADD",
                 "LRANGE_100",
-                "LRANGE_600"
+                "LRANGE_600",
+                "PUBLISH_100",
+                "MULTI_EXEC_3",
+                "SET_KEA"
             ]
         );
         assert_eq!(select_tests("all").unwrap().len(), TESTS.len());

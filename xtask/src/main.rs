@@ -11,6 +11,7 @@
 
 mod bench;
 mod ci;
+mod driver;
 mod json;
 mod proc;
 mod redis_suite;
