@@ -64,6 +64,20 @@ const BANNED: &[(&str, &str)] = &[
     ("Instant::now", "the monotonic clock (Instant::now)"),
 ];
 
+/// Rule 4 (the write-effects seam): what command bodies (`kv-engine/src/cmd/`)
+/// must not touch, because `Ctx::changed` and the propagation calls report
+/// writes for them.
+const SEAM: &[(&str, &str)] = &[
+    (".dirty +=", "the dirty counter"),
+    (".dirty =", "the dirty counter"),
+    ("blocking.signal", "blocked clients' readiness"),
+    (".propagation.", "the propagation stream"),
+    ("tracking_invalidate", "tracking invalidation"),
+    ("touch_watched", "WATCH invalidation"),
+    (".watches.", "the WATCH table"),
+    (".notify(", "keyspace notifications"),
+];
+
 /// The marker that accepts a line.
 const ALLOW: &str = "tidy:allow";
 
@@ -80,6 +94,15 @@ pub fn run(root: &Path) -> Result<bool> {
         let rel = file.strip_prefix(root).unwrap_or(file);
         if let Some(problem) = check_module_doc(rel, &text) {
             failures.push(problem);
+        }
+        if is_command_body(rel) {
+            for (line, what) in banned_patterns(&text, SEAM) {
+                failures.push(format!(
+                    "{}:{line}: a command body touches {what}; report writes with ctx.changed / propagate_as \
+                     (mark the line `// {ALLOW}` if it truly must)",
+                    rel.display()
+                ));
+            }
         }
         if let Some(krate) = pure_source(rel) {
             for (line, what) in banned_uses(&text) {
@@ -261,6 +284,39 @@ fn pure_source(rel: &Path) -> Option<&'static str> {
     (!test_only).then_some(*krate)
 }
 
+/// A command family's file (rule 4 applies).
+fn is_command_body(rel: &Path) -> bool {
+    let parts = components(rel);
+    parts.len() == 5 && parts[..4] == ["crates", "kv-engine", "src", "cmd"]
+}
+
+/// `(line number, what)` for each of `patterns` found outside comments,
+/// string literals and `#[cfg(test)]` items, on lines without the allow
+/// marker. A pattern that starts or ends with an identifier character only
+/// matches whole identifiers there.
+fn banned_patterns(text: &str, patterns: &[(&str, &'static str)]) -> Vec<(usize, &'static str)> {
+    let mut code = blank_comments_and_strings(text.as_bytes());
+    blank_cfg_test_items(&mut code);
+    let raw_lines: Vec<&str> = text.split('\n').collect();
+    let line_of = |offset: usize| code[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut hits = Vec::new();
+    for (pattern, what) in patterns {
+        let bytes = pattern.as_bytes();
+        for offset in find_all(&code, bytes) {
+            let before = offset.checked_sub(1).map(|i| code[i]);
+            let after = code.get(offset + pattern.len()).copied();
+            let glued_before = is_ident(bytes[0]) && before.is_some_and(is_ident);
+            let glued_after = is_ident(bytes[bytes.len() - 1]) && after.is_some_and(is_ident);
+            if glued_before || glued_after {
+                continue;
+            }
+            hits.push((line_of(offset), *what));
+        }
+    }
+    hits.retain(|(line, _)| !raw_lines.get(line - 1).is_some_and(|l| l.contains(ALLOW)));
+    hits
+}
+
 /// Rule 3: `(line number, what)` for each banned use outside comments, string
 /// literals and `#[cfg(test)]` items, on lines without the allow marker.
 fn banned_uses(text: &str) -> Vec<(usize, &'static str)> {
@@ -268,17 +324,7 @@ fn banned_uses(text: &str) -> Vec<(usize, &'static str)> {
     blank_cfg_test_items(&mut code);
     let raw_lines: Vec<&str> = text.split('\n').collect();
     let line_of = |offset: usize| code[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    let mut hits = Vec::new();
-    for (pattern, what) in BANNED {
-        for offset in find_all(&code, pattern.as_bytes()) {
-            let before = offset.checked_sub(1).map(|i| code[i]);
-            let after = code.get(offset + pattern.len()).copied();
-            if before.is_some_and(is_ident) || after.is_some_and(is_ident) {
-                continue;
-            }
-            hits.push((line_of(offset), *what));
-        }
-    }
+    let mut hits = banned_patterns(text, BANNED);
     // `use std::{fs, net::TcpStream, ...}`: the group's top-level names.
     for offset in find_all(&code, b"std::{") {
         let open = offset + "std::".len();
@@ -525,6 +571,24 @@ use std::fs;
 let after = std::fs::read("x");
 "##;
         assert_eq!(hits(src), [2, 3, 6, 9, 12, 14, 23]);
+    }
+
+    #[test]
+    fn command_bodies_report_writes_through_the_seam() {
+        let lines = |src: &str| -> Vec<usize> {
+            banned_patterns(src, SEAM)
+                .into_iter()
+                .map(|(l, _)| l)
+                .collect()
+        };
+        let src = "fn f(ctx: &mut Ctx) {\n    ctx.engine.dirty += 1;\n    ctx.changed(key, events::SET);\n    ctx.engine.blocking.signal(0, k); // tidy:allow\n    let d = ctx.engine.dirty;\n}\n";
+        assert_eq!(lines(src), [2]);
+        assert!(is_command_body(Path::new(
+            "crates/kv-engine/src/cmd/string.rs"
+        )));
+        assert!(!is_command_body(Path::new(
+            "crates/kv-engine/src/effects.rs"
+        )));
     }
 
     #[test]

@@ -114,6 +114,7 @@ impl Blocking {
     }
 
     /// Records that `key` in `db` received data, if anyone waits on it.
+    #[inline]
     pub fn signal(&mut self, db: usize, key: &[u8]) {
         if self.waiting.is_empty() {
             return;

@@ -1,5 +1,6 @@
 //! Periodic work run `hz` times a second (Redis's serverCron/databasesCron):
-//! active expiry, incremental rehashing, rate sampling.
+//! active expiry, incremental rehashing, rate sampling, the tracking table's
+//! limit. `DEBUG PAUSE-CRON 1` stops it all.
 //!
 //! Active expiry follows Redis's activeExpireCycle: for each database, sample
 //! volatile keys and delete the expired ones, and sample again while more than
@@ -27,6 +28,9 @@ pub struct ExpireStats {
 impl Engine {
     /// Periodic work; the host supplies the monotonic clock for the CPU budget.
     pub fn cron(&mut self, host: &dyn Host) {
+        if self.cron_paused {
+            return;
+        }
         self.stats.sample(self.now_ms);
         if self.active_expire_enabled {
             self.active_expire_cycle(host);
@@ -37,6 +41,11 @@ impl Engine {
         // tables depend on the cron to finish a rehash when writes stop.
         for db in &mut self.dbs {
             db.rehash_steps(REHASH_STEPS_PER_TICK);
+        }
+        // Also checked before every command; here so that a CONFIG SET of
+        // `tracking-table-max-keys` takes effect on an idle server.
+        if self.tracking.clients() > 0 {
+            self.tracking_limit();
         }
     }
 

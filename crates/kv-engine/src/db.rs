@@ -254,6 +254,13 @@ impl Db {
         }
     }
 
+    /// Whether anything waits to be reported, or the new-key log must be
+    /// turned on or off (`want_new`): the one check every command pays.
+    #[inline]
+    pub fn has_unreported(&self, want_new: bool) -> bool {
+        self.log_new != want_new || !self.expired_log.is_empty() || !self.new_log.is_empty()
+    }
+
     pub fn has_new_log(&self) -> bool {
         !self.new_log.is_empty()
     }

@@ -157,6 +157,12 @@ impl Engine {
             self.reject(client, Some(id), err);
             return self.outcome(client);
         }
+        // Before the command runs or is queued, as Redis's processCommand: the
+        // invalidations it sends precede this command's reply (or QUEUED).
+        if self.tracking.clients() > 0 {
+            self.tracking_limit();
+        }
+        let me = self.clients.get(client).expect("looked up above");
         if me.is_subscriber() && !me.resp3 && !allowed_while_subscribed(cmd) {
             let err = CmdError::err(format!(
                 "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
@@ -180,16 +186,15 @@ impl Engine {
             return Outcome::Paused;
         }
 
-        if self.tracking.clients() > 0 {
-            self.tracking_limit();
-        }
         let parked = self.call(client, cmd, id, argv, host, CallMode::Direct);
         // CLIENT CACHING applies to the one command after it (or to a whole
         // transaction), as Redis's resetClient clears it.
-        if let Some(t) = self.clients.get_mut(client).and_then(|c| {
-            let keep = c.multi.is_some() || cmd.name == "client|caching";
-            if keep { None } else { c.tracking.as_mut() }
-        }) {
+        if self.tracking.clients() > 0
+            && let Some(t) = self.clients.get_mut(client).and_then(|c| {
+                let keep = c.multi.is_some() || cmd.name == "client|caching";
+                if keep { None } else { c.tracking.as_mut() }
+            })
+        {
             t.caching = false;
         }
         if self.blocking.has_ready() {
@@ -219,8 +224,13 @@ impl Engine {
     ) -> bool {
         let retry = mode == CallMode::Retry;
         let dirty_before = self.dirty;
-        self.propagation.begin();
+        // Fixed for the call: only the server turns recording on or off.
+        let recording = self.propagation.enabled();
+        if recording {
+            self.propagation.begin();
+        }
         let handler = cmd.handler.expect("non-container commands have a handler");
+        self.tracking.enter(client);
         let me = self.clients.get_mut(client).expect("caller checked");
         me.last_cmd = cmd.name;
         // CLIENT REPLY SKIP silences the command after it: this one.
@@ -252,14 +262,16 @@ impl Engine {
         // reported before its own arguments are queued.
         let db = self.clients.get(client).map_or(0, |c| c.db);
         self.report_db_effects(db);
-        if dirtied && self.propagation.enabled() {
-            match own_args {
-                OwnArgs::AsIs => self.propagation.push_argv(db, argv),
-                OwnArgs::Rewritten(args) => self.propagation.push_owned(db, args),
-                OwnArgs::Suppressed => {}
+        if recording {
+            if dirtied {
+                match own_args {
+                    OwnArgs::AsIs => self.propagation.push_argv(db, argv),
+                    OwnArgs::Rewritten(args) => self.propagation.push_owned(db, args),
+                    OwnArgs::Suppressed => {}
+                }
             }
+            self.propagation.end();
         }
-        self.propagation.end();
         if self.tracking.clients() > 0 && cmd.has(flags::READONLY) && !cmd.has(flags::PUBSUB) {
             let args: Vec<&[u8]> = argv.iter().collect();
             let mut keys = cmd
@@ -336,6 +348,9 @@ impl Engine {
                 me.out = out;
             }
             self.mark_pending_write(client);
+        }
+        if self.tracking.leave() {
+            self.tracking_send_deferred(client);
         }
         parked
     }

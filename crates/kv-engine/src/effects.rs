@@ -246,6 +246,10 @@ impl Propagation {
 impl crate::Engine {
     /// The engine half of the seam: `key` in `db` was modified, by `by` (a
     /// client's command) or by the server itself (`None`).
+    ///
+    /// Every write runs this, so each consumer is asked first, inline,
+    /// whether it has anything to do (usually none has).
+    #[inline]
     pub(crate) fn key_changed(
         &mut self,
         db: usize,
@@ -258,10 +262,16 @@ impl crate::Engine {
         // its DEL precedes the command in the stream.
         self.report_db_effects(db);
         self.dirty += dirty;
-        self.touch_watched(db, key);
-        self.tracking_invalidate(key, by);
+        if !self.watches.is_empty() {
+            self.touch_watched(db, key);
+        }
+        if self.tracking.is_active() {
+            self.tracking_invalidate(key, by);
+        }
         self.blocking.signal(db, key);
-        self.notify(event, key, db);
+        if self.config.notify_keyspace_events & event.class != 0 {
+            self.notify(event, key, db);
+        }
     }
 
     /// Publishes a keyspace notification if `notify-keyspace-events` selects
@@ -295,8 +305,17 @@ impl crate::Engine {
 
     /// Reports what `db` did by itself since the last report: keys expiry
     /// deleted, and (when `notify-keyspace-events` has `n`) keys created.
+    #[inline]
     pub(crate) fn report_db_effects(&mut self, db: usize) {
         let want_new = self.config.notify_keyspace_events & notify::NEW != 0;
+        if !self.dbs[db].has_unreported(want_new) {
+            return;
+        }
+        self.report_db_effects_now(db, want_new);
+    }
+
+    #[cold]
+    fn report_db_effects_now(&mut self, db: usize, want_new: bool) {
         if want_new != self.dbs[db].logs_new_keys() {
             self.dbs[db].log_new_keys(want_new);
         }
@@ -362,21 +381,41 @@ impl crate::Engine {
 
     /// FLUSHDB/FLUSHALL/SWAPDB: every watched key of `db` that exists there
     /// (or, for SWAPDB, in `other`, whose contents come in) is touched, as
-    /// Redis's touchAllWatchedKeysInDb.
+    /// Redis's touchAllWatchedKeysInDb. Expired keys are no logical change: a
+    /// key that had expired when watched and is emptied (or replaced by
+    /// another expired key) does not fail the watcher, nor does a missing key
+    /// replaced by an expired one (which then counts as expired at WATCH).
     pub(crate) fn touch_watched_db(&mut self, db: usize, other: Option<usize>) {
         if self.watches.is_empty() {
             return;
         }
-        let mut touched = Vec::new();
+        let now = self.now_ms;
         for (key, watchers) in self.watches.in_db(db) {
-            let exists =
-                self.dbs[db].contains(key) || other.is_some_and(|o| self.dbs[o].contains(key));
-            if exists {
-                touched.extend_from_slice(watchers);
+            let in_emptied = self.dbs[db].contains(key);
+            let in_other = other.is_some_and(|o| self.dbs[o].contains(key));
+            if !in_emptied && !in_other {
+                continue;
             }
-        }
-        for id in touched {
-            if let Some(c) = self.clients.get_mut(id) {
+            let other_expired = other.is_some_and(|o| self.dbs[o].is_logically_expired(key, now));
+            for &id in watchers {
+                let Some(c) = self.clients.get_mut(id) else {
+                    continue;
+                };
+                let watched = c.watched.iter_mut().find(|w| w.db == db && &*w.key == key);
+                if let Some(w) = watched {
+                    if w.expired_at_watch {
+                        if !in_other {
+                            w.expired_at_watch = false;
+                            continue;
+                        }
+                        if other_expired {
+                            continue;
+                        }
+                    } else if !in_emptied && other_expired {
+                        w.expired_at_watch = true;
+                        continue;
+                    }
+                }
                 c.dirty_cas = true;
             }
         }

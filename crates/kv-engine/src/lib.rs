@@ -162,6 +162,8 @@ pub struct Engine {
     pub(crate) dirty: u64,
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron deletes expired keys.
     pub(crate) active_expire_enabled: bool,
+    /// DEBUG PAUSE-CRON: [`Engine::cron`] does nothing.
+    pub(crate) cron_paused: bool,
     pub(crate) expire_stats: cron::ExpireStats,
     pub(crate) pause: Pause,
     pub(crate) rng: random::Rng,
@@ -192,6 +194,7 @@ impl Engine {
             now_us: facts.start_ms * 1000,
             dirty: 0,
             active_expire_enabled: true,
+            cron_paused: false,
             expire_stats: cron::ExpireStats::default(),
             config,
             pause: Pause::default(),

@@ -110,3 +110,52 @@ impl Watches {
             .map(|((_, k), w)| (&**k, w.as_slice()))
     }
 }
+
+impl crate::Engine {
+    /// WATCH: `client` watches `key` in `db` (again: nothing changes). A key
+    /// already past its time counts as expired at WATCH (see [`Watched`]).
+    pub(crate) fn watch(&mut self, client: ClientId, db: usize, key: &[u8]) {
+        if !self.watches.add(db, key, client) {
+            return;
+        }
+        let expired_at_watch = self.dbs[db].is_logically_expired(key, self.now_ms);
+        if let Some(c) = self.clients.get_mut(client) {
+            c.watched.push(Watched {
+                db,
+                key: key.into(),
+                expired_at_watch,
+            });
+        }
+    }
+
+    /// Drops every watch of `client` and its failed flag.
+    pub(crate) fn unwatch_all(&mut self, client: ClientId) {
+        let Some(c) = self.clients.get_mut(client) else {
+            return;
+        };
+        c.dirty_cas = false;
+        for w in std::mem::take(&mut c.watched) {
+            self.watches.remove(w.db, &w.key, client);
+        }
+    }
+
+    /// Whether EXEC must fail: a watched key was touched, or has expired
+    /// since it was watched (Redis's isWatchedKeyExpired).
+    pub(crate) fn watch_failed(&self, client: ClientId) -> bool {
+        let Some(c) = self.clients.get(client) else {
+            return true;
+        };
+        c.dirty_cas
+            || c.watched.iter().any(|w| {
+                !w.expired_at_watch && self.dbs[w.db].is_logically_expired(&w.key, self.now_ms)
+            })
+    }
+
+    /// Forgets a client's transaction state (RESET, disconnect).
+    pub(crate) fn discard_transaction(&mut self, client: ClientId) {
+        if let Some(c) = self.clients.get_mut(client) {
+            c.multi = None;
+        }
+        self.unwatch_all(client);
+    }
+}

@@ -18,7 +18,9 @@
 //! A message goes to the client itself as a RESP3 push (`invalidate [keys]`),
 //! or to its REDIRECT client: a RESP3 push there too, or, for a RESP2 client
 //! in Pub/Sub mode, a message on `__redis__:invalidate`. A flush sends a null
-//! in place of the keys.
+//! in place of the keys. A message for the client whose command is running
+//! waits until that command has replied — for EXEC, the whole transaction —
+//! so that it never lands inside a reply.
 //!
 //! Invariants:
 //! - `tracking_clients` counts the clients whose `tracking` is Some.
@@ -76,6 +78,13 @@ pub(crate) struct Tracking {
     prefixes: BTreeMap<Box<[u8]>, Bcast>,
     /// Rounds in a row the table could not be brought under its limit.
     limit_rounds: u32,
+    /// The client whose command is running, and how deeply calls nest (EXEC
+    /// runs its queued commands inside its own call).
+    running: Option<ClientId>,
+    depth: u32,
+    /// Invalidations for the running client, held until its outermost command
+    /// has replied (None: a flush), as Redis's `tracking_pending_keys`.
+    deferred: Vec<Option<Box<[u8]>>>,
 }
 
 /// What an invalidation message carries.
@@ -92,6 +101,12 @@ impl Tracking {
         self.clients
     }
 
+    /// Whether a change may have to send an invalidation.
+    #[inline]
+    pub(crate) fn is_active(&self) -> bool {
+        self.clients > 0 || !self.keys.is_empty()
+    }
+
     pub(crate) fn total_keys(&self) -> usize {
         self.keys.len()
     }
@@ -102,6 +117,26 @@ impl Tracking {
 
     pub(crate) fn total_prefixes(&self) -> usize {
         self.prefixes.len()
+    }
+
+    /// A command of `client` starts (possibly inside another, EXEC's).
+    pub(crate) fn enter(&mut self, client: ClientId) {
+        if self.depth == 0 {
+            self.running = Some(client);
+        }
+        self.depth += 1;
+    }
+
+    /// A command ends; true when it was the outermost one and invalidations
+    /// wait for its client ([`crate::Engine::tracking_send_deferred`]).
+    pub(crate) fn leave(&mut self) -> bool {
+        debug_assert!(self.depth > 0, "leave() without enter()");
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth > 0 {
+            return false;
+        }
+        self.running = None;
+        !self.deferred.is_empty()
     }
 
     /// A prefix of `prefixes` that overlaps `prefix` (one starts the other).
@@ -201,7 +236,14 @@ impl crate::Engine {
             let Some(ct) = c.tracking.as_ref() else {
                 continue;
             };
-            if c.id != who.id || ct.bcast || (ct.noloop && by == Some(who.slot)) {
+            let own = by == Some(who.slot) || t.running == Some(who.slot);
+            if c.id != who.id || ct.bcast || (ct.noloop && own) {
+                continue;
+            }
+            // The running client gets it after its reply, so that it does not
+            // land inside a transaction's (Redis's tracking_pending_keys).
+            if t.running == Some(who.slot) {
+                t.deferred.push(Some(key.into()));
                 continue;
             }
             send(
@@ -224,6 +266,10 @@ impl crate::Engine {
                 .map(|(id, _)| id)
                 .collect();
             for target in targets {
+                if self.tracking.running == Some(target) {
+                    self.tracking.deferred.push(None);
+                    continue;
+                }
                 send(
                     &mut self.clients,
                     &mut self.pending_writes,
@@ -234,6 +280,18 @@ impl crate::Engine {
         }
         self.tracking.keys = HashMap::new();
         self.tracking.total_items = 0;
+    }
+
+    /// Sends the invalidations held for `client` while its command ran
+    /// (Redis's trackingHandlePendingKeyInvalidations).
+    pub(crate) fn tracking_send_deferred(&mut self, client: ClientId) {
+        for key in std::mem::take(&mut self.tracking.deferred) {
+            let payload = match &key {
+                Some(key) => Payload::Key(key),
+                None => Payload::Null,
+            };
+            send(&mut self.clients, &mut self.pending_writes, client, payload);
+        }
     }
 
     /// CLIENT TRACKING ON with checked options (Redis's enableTracking).
@@ -409,4 +467,71 @@ fn keys_array<'k>(keys: impl Iterator<Item = &'k [u8]> + Clone) -> Vec<u8> {
         resp_proto::write::bulk(&mut out, k);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{TestEngine, check_on};
+
+    /// The test client in RESP3, tracking (default mode), having read `keys`.
+    fn tracking_resp3(keys: &[&str]) -> TestEngine {
+        let mut t = TestEngine::new();
+        t.run(&["HELLO", "3"]);
+        check_on(&mut t, &[(&["CLIENT", "TRACKING", "ON"], "+OK|")]);
+        for key in keys {
+            t.run(&["GET", key]);
+        }
+        t
+    }
+
+    #[test]
+    fn the_cron_applies_a_lowered_table_limit_on_an_idle_server() {
+        let mut t = tracking_resp3(&["a", "b"]);
+        t.engine.config.enable_debug_command = "yes".into();
+        check_on(&mut t, &[(&["DEBUG", "PAUSE-CRON", "1"], "+OK|")]);
+        t.engine.config.tracking_table_max_keys = 1;
+        t.engine.cron(&t.host);
+        assert_eq!(t.engine.tracking.total_keys(), 2, "the cron is paused");
+        t.engine.cron_paused = false;
+        t.engine.cron(&t.host);
+        assert_eq!(t.engine.tracking.total_keys(), 1);
+        let me = t.client;
+        let got = t.received(me);
+        assert!(
+            got == ">2|$10|invalidate|*1|$1|a|" || got == ">2|$10|invalidate|*1|$1|b|",
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn own_invalidations_follow_a_whole_transaction_reply() {
+        let mut t = tracking_resp3(&[]);
+        t.run(&["MSET", "a", "1", "b", "2"]);
+        t.run(&["GET", "a"]);
+        check_on(
+            &mut t,
+            &[
+                (&["MULTI"], "+OK|"),
+                (&["INCR", "a"], "+QUEUED|"),
+                (&["GET", "b"], "+QUEUED|"),
+                (&["EXEC"], "*2|:2|$1|2|>2|$10|invalidate|*1|$1|a|"),
+                (&["MULTI"], "+OK|"),
+                (&["FLUSHDB"], "+QUEUED|"),
+                (&["PING"], "+QUEUED|"),
+                (&["EXEC"], "*2|+OK|+PONG|>2|$10|invalidate|_|"),
+            ],
+        );
+    }
+
+    #[test]
+    fn the_limit_is_applied_before_a_command_is_queued() {
+        // Redis's #11715: the invalidation precedes the QUEUED reply.
+        let mut t = tracking_resp3(&["a", "b"]);
+        check_on(&mut t, &[(&["MULTI"], "+OK|")]);
+        t.engine.config.tracking_table_max_keys = 1;
+        let got = crate::testing::shown(&t.run(&["PING"]));
+        assert!(got.starts_with(">2|$10|invalidate|*1|$1|"), "{got}");
+        assert!(got.ends_with("|+QUEUED|"), "{got}");
+        check_on(&mut t, &[(&["EXEC"], "*1|+PONG|")]);
+    }
 }

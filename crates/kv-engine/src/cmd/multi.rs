@@ -10,13 +10,13 @@
 
 use resp_proto::Argv;
 
+use crate::Ctx;
 use crate::command::flags::*;
 use crate::command::table::RO;
 use crate::command::{Command, Group, Keys, acl, index};
 use crate::dispatch::CallMode;
 use crate::error::{CmdError, CmdResult};
-use crate::multi::{MultiState, Watched};
-use crate::{ClientId, Ctx, Engine};
+use crate::multi::MultiState;
 
 /// MULTI
 pub fn multi_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
@@ -92,17 +92,8 @@ pub fn watch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         return Err(CmdError::err("WATCH inside MULTI is not allowed"));
     }
     let db = ctx.db_index();
-    let now = ctx.now_ms();
     for key in argv.iter().skip(1) {
-        if !ctx.engine.watches.add(db, key, ctx.client) {
-            continue;
-        }
-        let expired_at_watch = ctx.db().is_logically_expired(key, now);
-        ctx.me_mut().watched.push(Watched {
-            db,
-            key: key.into(),
-            expired_at_watch,
-        });
+        ctx.engine.watch(ctx.client, db, key);
     }
     ctx.reply.ok();
     Ok(())
@@ -113,39 +104,6 @@ pub fn unwatch_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
     ctx.engine.unwatch_all(ctx.client);
     ctx.reply.ok();
     Ok(())
-}
-
-impl Engine {
-    /// Drops every watch of `client` and its failed flag.
-    pub(crate) fn unwatch_all(&mut self, client: ClientId) {
-        let Some(c) = self.clients.get_mut(client) else {
-            return;
-        };
-        c.dirty_cas = false;
-        for w in std::mem::take(&mut c.watched) {
-            self.watches.remove(w.db, &w.key, client);
-        }
-    }
-
-    /// Whether EXEC must fail: a watched key was touched, or has expired
-    /// since it was watched (Redis's isWatchedKeyExpired).
-    fn watch_failed(&self, client: ClientId) -> bool {
-        let Some(c) = self.clients.get(client) else {
-            return true;
-        };
-        c.dirty_cas
-            || c.watched.iter().any(|w| {
-                !w.expired_at_watch && self.dbs[w.db].is_logically_expired(&w.key, self.now_ms)
-            })
-    }
-
-    /// Forgets a client's transaction state (RESET, disconnect).
-    pub(crate) fn discard_transaction(&mut self, client: ClientId) {
-        if let Some(c) = self.clients.get_mut(client) {
-            c.multi = None;
-        }
-        self.unwatch_all(client);
-    }
 }
 
 const TXN_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
@@ -392,9 +350,10 @@ mod tests {
 
     #[test]
     fn flushing_or_swapping_stale_watched_keys_is_no_change() {
-        // (setup, the flush or swap, whether EXEC fails); every key set here
-        // has expired by the time it is watched.
-        let cases: &[(&[&[&str]], &[&str], bool)] = &[
+        /// Commands run before the watch; every key set has expired by WATCH.
+        type Setup<'a> = &'a [&'a [&'a str]];
+        // (setup, the flush or swap, whether EXEC fails)
+        let cases: &[(Setup, &[&str], bool)] = &[
             (&[&["SET", "x", "v", "PX", "1"]], &["FLUSHDB"], false),
             (&[&["SET", "x", "v", "PX", "1"]], &["FLUSHALL"], false),
             // An expired key replaced by no key.
@@ -437,8 +396,8 @@ mod tests {
             ),
         ];
         for (setup, write, fails) in cases {
+            // The test engine runs no cron: expired keys stay until looked up.
             let mut t = TestEngine::new();
-            t.run(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]);
             for step in *setup {
                 t.run(step);
             }

@@ -104,7 +104,8 @@ fn debug_allowed(ctx: &Ctx<'_>) -> bool {
 }
 
 /// DEBUG <subcommand> ... — the subcommands operators and test suites use:
-/// HELP, SLEEP, SET-ACTIVE-EXPIRE, PROTOCOL, OBJECT, POPULATE, CHANGE-REPL-ID.
+/// HELP, SLEEP, SET-ACTIVE-EXPIRE, PAUSE-CRON, PROTOCOL, OBJECT, POPULATE,
+/// CHANGE-REPL-ID.
 pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if !debug_allowed(ctx) {
         return Err(CmdError::err(
@@ -125,6 +126,8 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
                 "    CONFIG REWRITE that also writes every directive left at its default.",
                 "OBJECT <key>",
                 "    Show low level info about the value of <key>.",
+                "PAUSE-CRON <0|1>",
+                "    Stop or resume the periodic work (active expiry, rehashing...).",
                 "POPULATE <count> [<prefix>] [<size>]",
                 "    Create <count> string keys named key:<num> (or <prefix>:<num>), skipping",
                 "    existing ones; values are value:<num>, padded with zero bytes to <size>.",
@@ -146,6 +149,9 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.ok();
     } else if is(sub, "set-active-expire") && argc == 3 {
         ctx.engine.active_expire_enabled = super::parse_i64(argv.arg(2)).unwrap_or(0) != 0;
+        ctx.reply.ok();
+    } else if is(sub, "pause-cron") && argc == 3 {
+        ctx.engine.cron_paused = super::parse_i64(argv.arg(2)).unwrap_or(0) != 0;
         ctx.reply.ok();
     } else if is(sub, "protocol") && argc == 3 {
         debug_protocol(ctx, argv.arg(2))?;
