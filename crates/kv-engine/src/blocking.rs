@@ -58,6 +58,8 @@ pub struct Blocking {
     /// Clients that stopped waiting since the server last asked: it resumes
     /// reading their input.
     released: Vec<ClientId>,
+    /// The ready key a retry is serving (see [`crate::Ctx::blocking_order`]).
+    pub(crate) serving: Option<Box<[u8]>>,
 }
 
 impl Blocking {

@@ -64,6 +64,22 @@ impl<'a> Ctx<'a> {
         self.me().last_cmd
     }
 
+    /// A blocking command's keys in the order to try them: as given, except
+    /// that a retry tries first the key whose readiness woke it, so that a
+    /// client waiting on several keys is served from the one that got data
+    /// first, as in Redis (a MULTI can fill several at once).
+    pub fn blocking_order<'k>(&self, keys: impl Iterator<Item = &'k [u8]>) -> Vec<&'k [u8]> {
+        let mut keys: Vec<&'k [u8]> = keys.collect();
+        if let Some(ready) = self.engine.blocking.serving.as_deref()
+            && self.retry
+            && let Some(at) = keys.iter().position(|k| *k == ready)
+        {
+            let key = keys.remove(at);
+            keys.insert(0, key);
+        }
+        keys
+    }
+
     /// The calling client. It exists for the whole call (the dispatcher checked).
     pub fn me(&self) -> &Client {
         self.engine

@@ -373,7 +373,10 @@ impl Engine {
                     if let Some(c) = self.clients.get_mut(client) {
                         c.db = db;
                     }
+                    // Served from the key that became ready, as Redis does.
+                    self.blocking.serving = Some(key.clone());
                     self.call(client, cmd, id, argv.as_argv(), host, CallMode::Retry);
+                    self.blocking.serving = None;
                     if let (Some(c), Some(saved)) = (self.clients.get_mut(client), saved_db) {
                         c.db = saved;
                     }

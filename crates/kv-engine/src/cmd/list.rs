@@ -615,7 +615,7 @@ fn pop_first_nonempty<'k>(
     count: Option<usize>,
 ) -> Result<bool, CmdError> {
     let retry = ctx.is_retry();
-    for key in keys {
+    for key in ctx.blocking_order(keys) {
         let (list, reply) = match ctx.write_typed::<List>(key) {
             Ok(Some(found)) => found,
             Ok(None) => continue,

@@ -252,6 +252,28 @@ mod tests {
     }
 
     #[test]
+    fn a_waiter_on_several_keys_is_served_from_the_first_one_filled() {
+        let mut t = TestEngine::new();
+        let list_waiter = t.connect();
+        let zset_waiter = t.connect();
+        t.run_as(list_waiter, &["BLPOP", "a", "b", "0"]);
+        t.run_as(zset_waiter, &["BZPOPMIN", "z1", "z2", "0"]);
+        check_on(
+            &mut t,
+            &[
+                (&["MULTI"], "+OK|"),
+                (&["RPUSH", "b", "x"], "+QUEUED|"),
+                (&["RPUSH", "a", "y"], "+QUEUED|"),
+                (&["ZADD", "z2", "2", "m"], "+QUEUED|"),
+                (&["ZADD", "z1", "1", "n"], "+QUEUED|"),
+                (&["EXEC"], "*4|:1|:1|:1|:1|"),
+            ],
+        );
+        assert_eq!(t.received(list_waiter), "*2|$1|b|$1|x|");
+        assert_eq!(t.received(zset_waiter), "*3|$2|z2|$1|m|$1|2|");
+    }
+
+    #[test]
     fn a_write_by_any_client_fails_the_watch() {
         let mut t = TestEngine::new();
         let other = t.connect();

@@ -618,7 +618,7 @@ fn pop_first<'a>(
 ) -> Result<bool, CmdError> {
     let skip_wrong_type = ctx.is_retry();
     let mut found = None;
-    for key in keys {
+    for key in ctx.blocking_order(keys) {
         let Some(id) = ctx.lookup_write(key) else {
             continue;
         };

@@ -196,6 +196,28 @@ fn watch_is_invalidated_by_other_clients_writes() {
     assert_eq!(show(&t[20]), "*-1\\r\\n");
 }
 
+/// A transaction fills two keys a client waits on: it is served from the
+/// one filled first.
+fn exec_wakes_blocked_clients(port: u16) -> Vec<Vec<u8>> {
+    let mut ctl = Raw::connect(port);
+    let mut waiter = Raw::connect(port);
+    waiter.cmd(&[b"BLPOP", b"a", b"b", b"0"]);
+    crate::blocking::wait_blocked(&mut ctl, 1);
+    let mut t = vec![ctl.call(&["MULTI"])];
+    t.push(ctl.call(&["RPUSH", "b", "x"]));
+    t.push(ctl.call(&["RPUSH", "a", "y"]));
+    t.push(ctl.call(&["EXEC"]));
+    t.push(waiter.read_raw());
+    t.push(ctl.call(&["LRANGE", "a", "0", "-1"]));
+    t
+}
+
+#[test]
+fn a_transaction_serves_blocked_clients_from_the_key_filled_first() {
+    let t = on_both(exec_wakes_blocked_clients);
+    assert_eq!(show(&t[4]), "*2\\r\\n$1\\r\\nb\\r\\n$1\\r\\nx\\r\\n");
+}
+
 /// Two subscribers (a channel in RESP2, a pattern in RESP3) and a publisher.
 fn publish_and_receive(port: u16) -> Vec<Vec<u8>> {
     let mut channel = Raw::connect(port);
