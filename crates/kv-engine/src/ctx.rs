@@ -29,6 +29,17 @@ pub struct Ctx<'a> {
     pub(crate) own_args: OwnArgs,
     /// Propagate even if the dataset did not change.
     pub(crate) force_propagate: bool,
+    /// Where the command's own arguments go (`effects::EVERYWHERE` unless
+    /// the body said otherwise).
+    pub(crate) own_targets: u8,
+}
+
+/// The calling client's database, the engine's random numbers and the reply
+/// writer, borrowed side by side (see [`Ctx::parts`]).
+pub struct Parts<'c, 'a> {
+    pub db: &'c mut Db,
+    pub rng: &'c mut crate::random::Rng,
+    pub reply: &'c mut Reply<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -80,6 +91,19 @@ impl<'a> Ctx<'a> {
         keys
     }
 
+    /// The calling client's database, the engine's random numbers and the
+    /// reply writer, borrowed together: for bodies that read a value while
+    /// drawing random members (SRANDMEMBER, SPOP...) or while replying.
+    pub fn parts(&mut self) -> Parts<'_, 'a> {
+        let index = self.db_index();
+        let engine = &mut *self.engine;
+        Parts {
+            db: &mut engine.dbs[index],
+            rng: &mut engine.rng,
+            reply: &mut self.reply,
+        }
+    }
+
     /// The calling client. It exists for the whole call (the dispatcher checked).
     pub fn me(&self) -> &Client {
         self.engine
@@ -127,6 +151,15 @@ impl<'a> Ctx<'a> {
     /// empty database, as Redis's forceCommandPropagation).
     pub fn force_propagation(&mut self) {
         self.force_propagate = true;
+    }
+
+    /// Propagates the command to replicas only, whether or not it changed
+    /// anything (PUBLISH: replicas' subscribers get the message, an AOF
+    /// replays data, not messages), as Redis's forceCommandPropagation with
+    /// PROPAGATE_REPL.
+    pub fn propagate_to_replicas_only(&mut self) {
+        self.force_propagate = true;
+        self.own_targets = crate::effects::REPLICAS_ONLY;
     }
 
     /// The calling client's selected database.

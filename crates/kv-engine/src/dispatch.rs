@@ -253,10 +253,11 @@ impl Engine {
                 deny_blocking: mode == CallMode::InExec,
                 own_args: OwnArgs::AsIs,
                 force_propagate: false,
+                own_targets: crate::effects::EVERYWHERE,
             };
             let result = handler(&mut ctx, argv);
             let dirtied = ctx.force_propagate || ctx.engine.dirty != dirty_before;
-            (result, ctx.block, ctx.own_args, dirtied)
+            (result, ctx.block, (ctx.own_args, ctx.own_targets), dirtied)
         };
         // The seam, after the body: keys this command found expired are
         // reported before its own arguments are queued.
@@ -264,9 +265,10 @@ impl Engine {
         self.report_db_effects(db);
         if recording {
             if dirtied {
+                let (own_args, targets) = own_args;
                 match own_args {
-                    OwnArgs::AsIs => self.propagation.push_argv(db, argv),
-                    OwnArgs::Rewritten(args) => self.propagation.push_owned(db, args),
+                    OwnArgs::AsIs => self.propagation.push_argv(db, argv, targets),
+                    OwnArgs::Rewritten(args) => self.propagation.push_owned(db, args, targets),
                     OwnArgs::Suppressed => {}
                 }
             }

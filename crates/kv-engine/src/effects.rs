@@ -24,9 +24,10 @@
 //! arguments; a body that is not deterministic or that used relative times
 //! rewrites them ([`crate::Ctx::propagate_as`]) or adds more
 //! ([`crate::Ctx::also_propagate`]). When the unit ends, its commands are
-//! appended to the propagation stream — RESP commands for the AOF and replicas
-//! — with a `SELECT` whenever the database changes, and wrapped in MULTI/EXEC
-//! when there is more than one (as Redis 7.0's `propagatePendingCommands`).
+//! appended to the propagation streams — RESP commands, one stream for the AOF
+//! and one for replicas, since PUBLISH goes to replicas only — with a `SELECT`
+//! whenever the database changes, and wrapped in MULTI/EXEC when there is more
+//! than one (as Redis 7.0's `propagatePendingCommands`).
 //!
 //! Invariants:
 //! - No command body touches the dirty counter, WATCH, tracking, blocked
@@ -127,19 +128,67 @@ pub(crate) enum OwnArgs {
     Suppressed,
 }
 
-/// The propagation stream and the execution unit being collected.
+/// Where a propagated command goes (Redis's PROPAGATE_AOF and PROPAGATE_REPL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The append-only file.
+    Aof,
+    /// Replicas (and the replication backlog).
+    Replicas,
+}
+
+impl Target {
+    const ALL: [Target; 2] = [Target::Aof, Target::Replicas];
+
+    fn bit(self) -> u8 {
+        match self {
+            Target::Aof => 1,
+            Target::Replicas => 2,
+        }
+    }
+}
+
+/// Both targets: what a write propagates.
+pub(crate) const EVERYWHERE: u8 = 3;
+/// Replicas only (PUBLISH: messages are not data, an AOF must not replay them).
+pub(crate) const REPLICAS_ONLY: u8 = 2;
+
+/// One target's stream of RESP commands.
+#[derive(Debug, Default)]
+struct Stream {
+    bytes: Vec<u8>,
+    /// The database its reader has selected (None: unknown, so the first
+    /// command is preceded by a SELECT).
+    selected: Option<usize>,
+}
+
+impl Stream {
+    fn select(&mut self, db: usize) {
+        if self.selected != Some(db) {
+            let mut buf = itoa::Buffer::new();
+            self.write(&[b"SELECT", buf.format(db).as_bytes()]);
+            self.selected = Some(db);
+        }
+    }
+
+    fn write(&mut self, args: &[&[u8]]) {
+        resp_proto::write::array_len(&mut self.bytes, args.len());
+        for arg in args {
+            resp_proto::write::bulk(&mut self.bytes, arg);
+        }
+    }
+}
+
+/// The propagation streams and the execution unit being collected.
 #[derive(Debug, Default)]
 pub(crate) struct Propagation {
     enabled: bool,
-    /// Commands of the running execution unit, with their database.
-    unit: Vec<(usize, OwnedArgv)>,
+    /// Commands of the running execution unit: database, arguments, targets.
+    unit: Vec<(usize, OwnedArgv, u8)>,
     /// Nesting of execution units (EXEC runs commands inside its own unit).
     depth: u32,
-    /// RESP commands not yet taken by the server.
-    stream: Vec<u8>,
-    /// The database the stream's reader has selected (None: unknown, so the
-    /// first command is preceded by a SELECT).
-    selected: Option<usize>,
+    /// Per target (AOF, replicas): RESP commands not yet taken by the server.
+    streams: [Stream; 2],
 }
 
 impl Propagation {
@@ -151,27 +200,28 @@ impl Propagation {
         self.enabled = on;
         if !on {
             self.unit.clear();
-            self.stream.clear();
-            self.selected = None;
+            self.streams = Default::default();
         }
     }
 
-    /// Queues one command in the running unit (nothing when disabled).
+    /// Queues one command for both targets in the running unit (nothing when
+    /// disabled).
     pub(crate) fn push(&mut self, db: usize, args: &[&[u8]]) {
         if self.enabled {
-            self.unit.push((db, OwnedArgv::from_slices(args)));
+            self.unit
+                .push((db, OwnedArgv::from_slices(args), EVERYWHERE));
         }
     }
 
-    pub(crate) fn push_argv(&mut self, db: usize, argv: Argv<'_>) {
+    pub(crate) fn push_argv(&mut self, db: usize, argv: Argv<'_>, targets: u8) {
         if self.enabled {
-            self.unit.push((db, argv.to_owned_argv()));
+            self.unit.push((db, argv.to_owned_argv(), targets));
         }
     }
 
-    pub(crate) fn push_owned(&mut self, db: usize, argv: OwnedArgv) {
+    pub(crate) fn push_owned(&mut self, db: usize, argv: OwnedArgv, targets: u8) {
         if self.enabled {
-            self.unit.push((db, argv));
+            self.unit.push((db, argv, targets));
         }
     }
 
@@ -182,7 +232,7 @@ impl Propagation {
     }
 
     /// Ends an execution unit: the outermost writes its commands to the
-    /// stream, wrapped in MULTI/EXEC when there are several.
+    /// streams, wrapped in MULTI/EXEC when there are several.
     pub(crate) fn end(&mut self) {
         debug_assert!(self.depth > 0, "end() without begin()");
         self.depth = self.depth.saturating_sub(1);
@@ -202,44 +252,33 @@ impl Propagation {
         if self.unit.is_empty() {
             return;
         }
-        let unit = std::mem::take(&mut self.unit);
-        let wrap = unit.len() > 1;
-        if wrap {
-            // The first command's database is selected before MULTI, as Redis
-            // does, so that the SELECT is not inside the transaction.
-            self.select(unit[0].0);
-            self.write(&[b"MULTI"]);
+        // As Redis's propagatePendingCommands: several commands are one
+        // transaction for every target, opened in the first one's database
+        // so that its SELECT is not inside the transaction.
+        let wrap = self.unit.len() > 1;
+        for target in Target::ALL {
+            let stream = &mut self.streams[target as usize];
+            if wrap {
+                stream.select(self.unit[0].0);
+                stream.write(&[b"MULTI"]);
+            }
+            for (db, argv, targets) in &self.unit {
+                if targets & target.bit() != 0 {
+                    stream.select(*db);
+                    let args: Vec<&[u8]> = argv.iter().collect();
+                    stream.write(&args);
+                }
+            }
+            if wrap {
+                stream.write(&[b"EXEC"]);
+            }
         }
-        for (db, argv) in &unit {
-            self.select(*db);
-            let args: Vec<&[u8]> = argv.iter().collect();
-            self.write(&args);
-        }
-        if wrap {
-            self.write(&[b"EXEC"]);
-        }
-        self.unit = unit;
         self.unit.clear();
     }
 
-    fn select(&mut self, db: usize) {
-        if self.selected != Some(db) {
-            let mut buf = itoa::Buffer::new();
-            self.write(&[b"SELECT", buf.format(db).as_bytes()]);
-            self.selected = Some(db);
-        }
-    }
-
-    fn write(&mut self, args: &[&[u8]]) {
-        resp_proto::write::array_len(&mut self.stream, args.len());
-        for arg in args {
-            resp_proto::write::bulk(&mut self.stream, arg);
-        }
-    }
-
-    /// Moves the stream out, for the AOF and replicas.
-    pub(crate) fn take(&mut self, into: &mut Vec<u8>) {
-        into.append(&mut self.stream);
+    /// Moves one target's stream out.
+    pub(crate) fn take(&mut self, target: Target, into: &mut Vec<u8>) {
+        into.append(&mut self.streams[target as usize].bytes);
     }
 }
 
@@ -427,10 +466,10 @@ impl crate::Engine {
         self.propagation.set_enabled(on);
     }
 
-    /// Moves the propagated commands out (RESP, with SELECTs and MULTI/EXEC
-    /// as the replicas and the AOF need them).
-    pub fn take_propagated(&mut self, into: &mut Vec<u8>) {
-        self.propagation.take(into);
+    /// Moves what was propagated to `target` out (RESP, with SELECTs and
+    /// MULTI/EXEC as the AOF or replicas need them).
+    pub fn take_propagated(&mut self, target: Target, into: &mut Vec<u8>) {
+        self.propagation.take(target, into);
     }
 }
 
@@ -713,6 +752,50 @@ mod tests {
         propagates(
             &[&["FLUSHDB"], &["FLUSHALL"], &["SWAPDB", "0", "1"]],
             &["SELECT 0", "FLUSHDB", "FLUSHALL", "SWAPDB 0 1"],
+        );
+    }
+
+    #[test]
+    fn publish_goes_to_replicas_only() {
+        use super::Target;
+        let mut t = TestEngine::new();
+        t.record_propagation();
+        for args in [
+            &["PUBLISH", "ch", "m"][..],
+            &["SPUBLISH", "sh", "m"],
+            &["MULTI"],
+            &["SET", "k", "v"],
+            &["PUBLISH", "ch", "in a transaction"],
+            &["EXEC"],
+        ] {
+            t.run(args);
+        }
+        let show = |argvs: Vec<Vec<Vec<u8>>>| -> Vec<String> {
+            argvs
+                .iter()
+                .map(|a| {
+                    a.iter()
+                        .map(|x| String::from_utf8_lossy(x))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        };
+        assert_eq!(
+            show(t.propagated_argvs_to(Target::Aof)),
+            ["SELECT 0", "MULTI", "SET k v", "EXEC"]
+        );
+        assert_eq!(
+            show(t.propagated_argvs_to(Target::Replicas)),
+            [
+                "SELECT 0",
+                "PUBLISH ch m",
+                "SPUBLISH sh m",
+                "MULTI",
+                "SET k v",
+                "PUBLISH ch in a transaction",
+                "EXEC"
+            ]
         );
     }
 

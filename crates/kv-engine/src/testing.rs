@@ -136,10 +136,17 @@ impl TestEngine {
             .collect()
     }
 
-    /// The commands propagated since the last call, as argument vectors.
+    /// The commands propagated to replicas since the last call, as argument
+    /// vectors (the replicas' stream holds everything the AOF's does, and
+    /// PUBLISH).
     pub fn propagated_argvs(&mut self) -> Vec<Vec<Vec<u8>>> {
+        self.propagated_argvs_to(crate::effects::Target::Replicas)
+    }
+
+    /// The commands propagated to `target` since the last call.
+    pub fn propagated_argvs_to(&mut self, target: crate::effects::Target) -> Vec<Vec<Vec<u8>>> {
         let mut stream = Vec::new();
-        self.engine.take_propagated(&mut stream);
+        self.engine.take_propagated(target, &mut stream);
         let limits = resp_proto::DecodeLimits::default();
         let mut out = Vec::new();
         let mut at = 0;

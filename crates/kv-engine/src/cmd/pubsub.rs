@@ -135,6 +135,8 @@ pub fn sunsubscribe_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// PUBLISH channel message, SPUBLISH: the number of clients that received it.
 fn publish_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, kind: Kind) -> CmdResult {
     let receivers = ctx.engine.publish(kind, argv.arg(1), argv.arg(2));
+    // Replicas' subscribers get the message too; an AOF does not replay it.
+    ctx.propagate_to_replicas_only();
     // A RESP3 subscriber publishing to itself: Redis writes the message into
     // its buffer ahead of this reply. While a command runs the dispatcher
     // holds the client's buffer in `ctx.reply`, so `out` holds exactly what
