@@ -44,7 +44,7 @@ use std::collections::BTreeMap;
 
 pub use client::{Client, ClientId, ClientKind, Peer};
 pub use command::{Command, CommandIndex, index};
-pub use ctx::Ctx;
+pub use ctx::{Ctx, Parts};
 pub use error::{CmdError, CmdResult};
 pub use kv_config::Config;
 pub use reply::Reply;

@@ -185,7 +185,7 @@ fn ctx_out<'a>(ctx: &'a mut Ctx<'_>) -> &'a mut Vec<u8> {
 /// SELECT index
 pub fn select_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let index = int_arg(argv.arg(1))?;
-    if index < 0 || index as usize >= ctx.engine.dbs.len() {
+    if index < 0 || index as usize >= ctx.db_count() {
         return Err(CmdError::DbIndexOutOfRange);
     }
     ctx.me_mut().db = index as usize;

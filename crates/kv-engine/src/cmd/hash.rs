@@ -22,6 +22,7 @@ use resp_proto::Argv;
 use super::args::{ScanOptions, parse_cursor};
 use super::{int_arg, parse_i64};
 use crate::Ctx;
+use crate::ctx::Parts;
 use crate::db::Typed;
 use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
@@ -321,14 +322,12 @@ pub fn hrandfield_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.null();
         return Ok(());
     };
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let h = Hash::of(&engine.dbs[index].entry(id).value).ok_or(CmdError::WrongType)?;
-    let rng = &mut engine.rng;
+    let Parts { db, rng, reply } = ctx.parts();
+    let h = Hash::of(&db.entry(id).value).ok_or(CmdError::WrongType)?;
     match h.random_pair(&mut || rng.next_u64()) {
-        Some((field, _)) => bulk_elem(&mut ctx.reply, field),
+        Some((field, _)) => bulk_elem(reply, field),
         // Unreachable while hash keys are never empty; answer as for a missing key.
-        None => ctx.reply.null(),
+        None => reply.null(),
     }
     Ok(())
 }
@@ -348,12 +347,9 @@ fn hrandfield_with_count(
         0 => RANDOM_REPLY_CEILING,
         hard => hard,
     };
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let h = Hash::of(&engine.dbs[index].entry(id).value).ok_or(CmdError::WrongType)?;
-    let rng = &mut engine.rng;
+    let Parts { db, rng, reply } = ctx.parts();
+    let h = Hash::of(&db.entry(id).value).ok_or(CmdError::WrongType)?;
     let mut next = || rng.next_u64();
-    let reply = &mut ctx.reply;
     if count == 0 {
         reply.array(0);
         return Ok(());

@@ -10,6 +10,7 @@ use resp_proto::Argv;
 use super::args::{ScanOptions, parse_cursor};
 use super::{int_arg, is, parse_i64};
 use crate::Ctx;
+use crate::ctx::Parts;
 use crate::db::Db;
 use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
@@ -219,10 +220,9 @@ pub fn swapdb_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// RANDOMKEY
 pub fn randomkey_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
     let now = ctx.now_ms();
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let key = engine.dbs[index].random_key(&mut engine.rng, now);
-    ctx.reply.bulk_opt(key.as_deref());
+    let Parts { db, rng, reply } = ctx.parts();
+    let key = db.random_key(rng, now);
+    reply.bulk_opt(key.as_deref());
     Ok(())
 }
 
@@ -238,15 +238,15 @@ pub fn keys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let pattern = argv.arg(1);
     let all = pattern == b"*";
     let now = ctx.now_ms();
-    let index = ctx.db_index();
-    let keys: Vec<&[u8]> = ctx.engine.dbs[index]
+    let Parts { db, reply, .. } = ctx.parts();
+    let keys: Vec<&[u8]> = db
         .iter(now)
         .map(|e| e.key())
         .filter(|k| all || glob_match(pattern, k, false))
         .collect();
-    ctx.reply.array(keys.len());
+    reply.array(keys.len());
     for key in keys {
-        ctx.reply.bulk(key);
+        reply.bulk(key);
     }
     Ok(())
 }
@@ -256,8 +256,7 @@ pub fn scan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let cursor = parse_cursor(argv.arg(1))?;
     let opts = ScanOptions::parse(argv, 2, true)?;
     let now = ctx.now_ms();
-    let index = ctx.db_index();
-    let db: &Db = &ctx.engine.dbs[index];
+    let db: &Db = ctx.db();
     let mut keys: Vec<Vec<u8>> = Vec::new();
     let mut next = cursor;
     // COUNT is how many buckets' worth of work to do, as in Redis: visit until

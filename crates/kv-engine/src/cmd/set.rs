@@ -31,6 +31,7 @@ use crate::Ctx;
 use crate::command::flags::*;
 use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
+use crate::ctx::Parts;
 use crate::db::Typed;
 use crate::db::{typed, typed_mut};
 use crate::effects::{Event, events};
@@ -170,13 +171,11 @@ fn srandmember_one(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
         ctx.reply.null();
         return Ok(());
     };
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let set = typed::<Set>(&engine.dbs[index], id)?;
-    let rng = &mut engine.rng;
+    let Parts { db, rng, reply } = ctx.parts();
+    let set = typed::<Set>(db, id)?;
     match set.random_member(&mut || rng.next_u64()) {
-        Some(e) => reply_elem(&mut ctx.reply, e),
-        None => ctx.reply.null(),
+        Some(e) => reply_elem(reply, e),
+        None => reply.null(),
     }
     Ok(())
 }
@@ -199,11 +198,8 @@ fn srandmember_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
         ctx.reply.array(0);
         return Ok(());
     }
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let set = typed::<Set>(&engine.dbs[index], id)?;
-    let rng = &mut engine.rng;
-    let reply = &mut ctx.reply;
+    let Parts { db, rng, reply } = ctx.parts();
+    let set = typed::<Set>(db, id)?;
     if !unique || count == 1 {
         // Independent picks; a negative count may repeat members.
         reply.array(count);
@@ -238,15 +234,13 @@ fn spop_one(ctx: &mut Ctx<'_>, key: &[u8]) -> CmdResult {
         ctx.reply.null();
         return Ok(());
     };
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let set = typed_mut::<Set>(&mut engine.dbs[index], id)?;
-    let rng = &mut engine.rng;
+    let Parts { db, rng, reply } = ctx.parts();
+    let set = typed_mut::<Set>(db, id)?;
     let Some(popped) = set.pop_random(&mut || rng.next_u64()) else {
-        ctx.reply.null();
+        reply.null();
         return Ok(());
     };
-    reply_elem(&mut ctx.reply, popped.as_elem());
+    reply_elem(reply, popped.as_elem());
     ctx.changed(key, events::SPOP);
     // A random choice is propagated as what was chosen.
     let mut buf = IntBuf::new();
@@ -268,14 +262,11 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
         ctx.reply.set(0);
         return Ok(());
     }
-    let index = ctx.db_index();
     let limits = ctx.engine.set_limits();
     let propagating = ctx.propagating();
     let lazy = ctx.engine.config.lazyfree_lazy_server_del;
-    let engine = &mut *ctx.engine;
-    let set = typed_mut::<Set>(&mut engine.dbs[index], id)?;
-    let rng = &mut engine.rng;
-    let reply = &mut ctx.reply;
+    let Parts { db, rng, reply } = ctx.parts();
+    let set = typed_mut::<Set>(db, id)?;
     let size = set.len() as u64;
     if count >= size {
         // Everything goes: reply in the set's order, then drop the key.
@@ -283,7 +274,7 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
         for e in set.iter() {
             reply_elem(reply, e);
         }
-        engine.dbs[index].remove_id(id);
+        db.remove_id(id);
         ctx.changed_by(key, events::SPOP, size);
         ctx.changed_by(key, events::DEL, 0);
         ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
@@ -352,10 +343,9 @@ pub fn smove_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.integer(0);
         return Ok(());
     };
-    let index = ctx.db_index();
     let limits = ctx.engine.set_limits();
     let clock = ctx.access_clock();
-    let db = &mut ctx.engine.dbs[index];
+    let db = ctx.db();
     typed::<Set>(db, src_id)?;
     if let Some(dst_id) = dst_id {
         typed::<Set>(db, dst_id)?;
@@ -413,8 +403,7 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
         }
     }
     let limits = ctx.engine.set_limits();
-    let index = ctx.db_index();
-    let db = &ctx.engine.dbs[index];
+    let Parts { db, reply, .. } = ctx.parts();
     let mut sets = Vec::with_capacity(ids.len());
     for &id in &ids {
         sets.push((id, typed::<Set>(db, id)?));
@@ -426,9 +415,9 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
     };
     let Some((first_id, first)) = smallest else {
         match output {
-            InterOutput::Reply => ctx.reply.set(0),
+            InterOutput::Reply => reply.set(0),
             InterOutput::Store(dst) => store_result(ctx, dst, Set::new(), events::SINTERSTORE),
-            InterOutput::Cardinality { .. } => ctx.reply.integer(0),
+            InterOutput::Cardinality { .. } => reply.integer(0),
         }
         return Ok(());
     };
@@ -441,16 +430,16 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
     let in_all = |e: Elem<'_>| others.iter().all(|set| contains_elem(set, e));
     match output {
         InterOutput::Reply if others.is_empty() => {
-            ctx.reply.set(first.len());
+            reply.set(first.len());
             for e in first.iter() {
-                reply_elem(&mut ctx.reply, e);
+                reply_elem(reply, e);
             }
         }
         InterOutput::Reply => {
             let found: Vec<Elem<'_>> = first.iter().filter(|&e| in_all(e)).collect();
-            ctx.reply.set(found.len());
+            reply.set(found.len());
             for e in found {
-                reply_elem(&mut ctx.reply, e);
+                reply_elem(reply, e);
             }
         }
         InterOutput::Cardinality { limit } => {
@@ -463,7 +452,7 @@ fn sinter_generic(ctx: &mut Ctx<'_>, keys: &[&[u8]], output: InterOutput<'_>) ->
                     }
                 }
             }
-            ctx.reply.integer(n as i64);
+            reply.integer(n as i64);
         }
         InterOutput::Store(dst) => {
             let mut result = Set::new();
@@ -539,8 +528,7 @@ fn sunion_diff_generic(
         ids.push(ctx.lookup_read_as::<Set>(key)?);
     }
     let limits = ctx.engine.set_limits();
-    let index = ctx.db_index();
-    let db = &ctx.engine.dbs[index];
+    let db = ctx.db();
     let mut sets: Vec<Option<&Set>> = Vec::with_capacity(ids.len());
     for id in &ids {
         sets.push(match id {
@@ -657,8 +645,7 @@ pub fn sscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         return Ok(());
     };
     let opts = ScanOptions::parse(argv, 3, false)?;
-    let index = ctx.db_index();
-    let set = typed::<Set>(&ctx.engine.dbs[index], id)?;
+    let set = typed::<Set>(ctx.db(), id)?;
     let mut found: Vec<OwnedElem> = Vec::new();
     // An intset comes back whole with cursor 0. A table is walked bucket by
     // bucket until COUNT members were seen (before MATCH filters them), with at

@@ -46,6 +46,7 @@ use crate::blocking::parse_timeout;
 use crate::command::flags::*;
 use crate::command::table::*;
 use crate::command::{Command, Group, Keys, acl};
+use crate::ctx::Parts;
 use crate::db::{Typed, Value};
 use crate::db::{typed, typed_mut};
 use crate::effects::{Event, events};
@@ -190,8 +191,7 @@ fn zadd_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, zincrby: bool) -> CmdResult {
         }
     };
 
-    let index = ctx.db_index();
-    let z = typed_mut::<SortedSet>(&mut ctx.engine.dbs[index], id)?;
+    let z = typed_mut::<SortedSet>(ctx.db(), id)?;
     let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
     let mut last_score = 0.0;
     let mut failed = None;
@@ -832,14 +832,12 @@ pub fn zrandmember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.null();
         return Ok(());
     };
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let z = typed::<SortedSet>(&engine.dbs[index], id)?;
-    let rng = &mut engine.rng;
+    let Parts { db, rng, reply } = ctx.parts();
+    let z = typed::<SortedSet>(db, id)?;
     match z.random_member(|| rng.next_u64()) {
-        Some((member, _)) => ctx.reply.bulk(member),
+        Some((member, _)) => reply.bulk(member),
         // Unreachable while sorted-set keys are never empty.
-        None => ctx.reply.null(),
+        None => reply.null(),
     }
     Ok(())
 }
@@ -859,11 +857,8 @@ fn zrandmember_with_count(
         0 => RANDOM_REPLY_CEILING,
         hard => hard,
     };
-    let index = ctx.db_index();
-    let engine = &mut *ctx.engine;
-    let z = typed::<SortedSet>(&engine.dbs[index], id)?;
-    let rng = &mut engine.rng;
-    let reply = &mut ctx.reply;
+    let Parts { db, rng, reply } = ctx.parts();
+    let z = typed::<SortedSet>(db, id)?;
     if count == 0 {
         reply.array(0);
         return Ok(());
@@ -1103,8 +1098,7 @@ fn setop_generic(
         }
     }
 
-    let index = ctx.db_index();
-    let db = &ctx.engine.dbs[index];
+    let db = ctx.db();
     let mut sources: Vec<(Source<'_>, f64)> = ids
         .iter()
         .zip(weights)
@@ -1282,8 +1276,7 @@ pub fn zscan_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     typed::<SortedSet>(ctx.db(), id)?;
     // As in Redis, the options are read only once the key is known good.
     let opts = ScanOptions::parse(argv, 3, false)?;
-    let index = ctx.db_index();
-    let z = typed::<SortedSet>(&ctx.engine.dbs[index], id)?;
+    let z = typed::<SortedSet>(ctx.db(), id)?;
     let mut found: Vec<(Vec<u8>, f64)> = Vec::new();
     let mut next = cursor;
     if z.is_small() {
