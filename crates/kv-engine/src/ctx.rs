@@ -264,12 +264,6 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Undoes [`Ctx::propagate_as`]: the command's own arguments are already
-    /// replayable (SET ... PXAT).
-    pub fn keep_own_args(&mut self) {
-        self.own_args = OwnArgs::AsIs;
-    }
-
     /// Propagates `args` (in the client's database) before the command's own
     /// arguments, as Redis's alsoPropagate; with [`Ctx::no_propagate`], for
     /// commands that propagate as several others.

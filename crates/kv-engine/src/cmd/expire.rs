@@ -79,9 +79,13 @@ fn expire_generic(
         db.set_expire(id, at as u64);
         ctx.changed(key, events::EXPIRE);
         if cmd != "pexpireat" {
-            // Relative and second-based times replay as an absolute PEXPIREAT.
+            // Relative and second-based times replay as an absolute
+            // PEXPIREAT, with the options as given (Redis rewrites only the
+            // name and the time).
             let at = itoa::Buffer::new().format(at).as_bytes().to_vec();
-            ctx.propagate_as(&[b"PEXPIREAT", key, &at]);
+            let mut args: Vec<&[u8]> = vec![b"PEXPIREAT", key, &at];
+            args.extend(argv.iter().skip(3));
+            ctx.propagate_as(&args);
         }
     }
     ctx.reply.integer(1);

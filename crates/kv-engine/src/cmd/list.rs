@@ -568,14 +568,12 @@ fn blmove_generic(
 ) -> CmdResult {
     let deadline = parse_timeout(timeout, now_ceil_ms(ctx))?;
     if lmove_generic(ctx, src, dst, from_front, to_front)? {
-        if ctx.is_retry() {
-            // Served after blocking: replicas get the move that happened.
-            let end = |front: bool| -> &'static [u8] { if front { b"LEFT" } else { b"RIGHT" } };
-            if !from_front && to_front && ctx.command_name() == "brpoplpush" {
-                ctx.propagate_as(&[b"RPOPLPUSH", src, dst]);
-            } else {
-                ctx.propagate_as(&[b"LMOVE", src, dst, end(from_front), end(to_front)]);
-            }
+        // At once or served after blocking, replicas get the non-blocking move.
+        let end = |front: bool| -> &'static [u8] { if front { b"LEFT" } else { b"RIGHT" } };
+        if !from_front && to_front && ctx.command_name() == "brpoplpush" {
+            ctx.propagate_as(&[b"RPOPLPUSH", src, dst]);
+        } else {
+            ctx.propagate_as(&[b"LMOVE", src, dst, end(from_front), end(to_front)]);
         }
     } else if ctx.may_block() {
         ctx.block_on(vec![src.into()], deadline);
@@ -643,12 +641,13 @@ fn pop_first_nonempty<'k>(
             }
         };
         ctx.changed_by(key, pop_event(front), popped as u64);
-        // Blocking and multi-key pops replay as plain pops of the key served.
+        // Blocking and multi-key pops replay as plain pops of the key served,
+        // the multi-key ones with the count they popped (as Redis).
         let verb: &[u8] = if front { b"LPOP" } else { b"RPOP" };
         match count {
             None => ctx.propagate_as(&[verb, key]),
-            Some(n) => {
-                let n = itoa::Buffer::new().format(n).as_bytes().to_vec();
+            Some(_) => {
+                let n = itoa::Buffer::new().format(popped).as_bytes().to_vec();
                 ctx.propagate_as(&[verb, key, &n]);
             }
         }

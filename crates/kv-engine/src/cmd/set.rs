@@ -320,11 +320,10 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
     }
     ctx.changed_by(key, events::SPOP, count);
     if propagating {
-        // As Redis: SREMs of at most 1024 members each, instead of SPOP.
-        for batch in taken.chunks(1024) {
-            let mut args: Vec<&[u8]> = vec![b"SREM", key];
-            args.extend(batch.iter().map(Vec::as_slice));
-            ctx.also_propagate(&args);
+        // As Redis 7.0: one SREM per member instead of SPOP (a transaction
+        // on the stream, since the unit holds several commands).
+        for member in &taken {
+            ctx.also_propagate(&[b"SREM", key, member]);
         }
         ctx.no_propagate();
     }

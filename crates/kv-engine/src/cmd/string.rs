@@ -70,8 +70,6 @@ struct SetOptions {
     xx: bool,
     get: bool,
     expiry: Expiry,
-    /// The expiry was given as PXAT: already in the form replicas get.
-    pxat: bool,
 }
 
 fn parse_set_options(
@@ -86,7 +84,6 @@ fn parse_set_options(
         xx: false,
         get: false,
         expiry: Expiry::None,
-        pxat: false,
     };
     // Which expiry keyword was used: repeating the same one is allowed (the last
     // value wins), mixing two kinds is a syntax error, as in Redis.
@@ -110,7 +107,6 @@ fn parse_set_options(
             };
             kind = Some(name);
             o.expiry = Expiry::At(expire_arg(ctx, arg, unit, relative, cmd)?);
-            o.pxat = name == "pxat";
             i += 2;
             continue;
         }
@@ -175,9 +171,15 @@ pub fn set_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let value = argv.arg(2);
     let o = parse_set_options(ctx, argv, 3, false, "set")?;
     set_generic(ctx, key, value, o.nx, o.xx, o.get, o.expiry)?;
-    if o.pxat {
-        // Already absolute: Redis propagates SET ... PXAT as it came.
-        ctx.keep_own_args();
+    if o.get && !matches!(o.expiry, Expiry::At(_)) && ctx.propagating() {
+        // Replicas need no GET (a timed SET was rewritten whole already).
+        let args: Vec<&[u8]> = argv
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| *i < 3 || !is(a, "get"))
+            .map(|(_, a)| a)
+            .collect();
+        ctx.propagate_as(&args);
     }
     Ok(())
 }
@@ -297,7 +299,8 @@ pub fn getdel_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         let now = ctx.now_ms();
         ctx.db().delete(key, now);
         ctx.changed(key, events::DEL);
-        ctx.propagate_as(&[b"DEL", key]);
+        let lazy = ctx.engine.config.lazyfree_lazy_user_del;
+        ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
     }
     Ok(())
 }

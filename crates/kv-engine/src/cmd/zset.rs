@@ -682,10 +682,17 @@ fn pop_first<'a>(
             events::ZPOPMIN
         };
         ctx.changed_by(key, event, popped.len() as u64);
-        // Every pop (blocking, ZMPOP) replays as ZPOPMIN/ZPOPMAX key count.
+        // As Redis: BZPOPMIN/BZPOPMAX replay as ZPOPMIN/ZPOPMAX key, the
+        // multi-key pops with the count they popped; ZPOPMIN/ZPOPMAX as sent.
         let verb: &[u8] = if max { b"ZPOPMAX" } else { b"ZPOPMIN" };
-        let count = itoa::Buffer::new().format(count.max(1)).as_bytes().to_vec();
-        ctx.propagate_as(&[verb, key, &count]);
+        match shape {
+            PopShape::Plain { .. } => {}
+            PopShape::Blocking => ctx.propagate_as(&[verb, key]),
+            PopShape::Multi => {
+                let n = itoa::Buffer::new().format(popped.len()).as_bytes().to_vec();
+                ctx.propagate_as(&[verb, key, &n]);
+            }
+        }
         ctx.delete_if_empty(key);
     }
     Ok(true)
