@@ -1,19 +1,26 @@
 //! kv-engine: the single-threaded heart of kv — databases, the command table and
-//! its dispatcher, clients' logical state, statistics.
+//! its dispatcher (`dispatch.rs`), what a command body sees (`ctx.rs`), clients'
+//! logical state, statistics; transactions (`multi.rs`), Pub/Sub (`pubsub.rs`),
+//! client-side caching (`tracking.rs`), blocking commands (`blocking.rs`), and
+//! the write-effects seam that feeds them and the propagation streams
+//! (`effects.rs`).
 //!
 //! # API boundary
 //! The server hands the engine complete requests (`Argv`, views into its read
 //! buffer) with [`Engine::execute`] and writes out whatever the engine appended to
 //! each client's output buffer. Everything that needs the outside world — socket
 //! details, memory and CPU figures, shutting down, writing the config file — goes
-//! through the [`Host`] trait the server implements.
+//! through the [`Host`] trait the server implements. What writes propagate is
+//! taken with [`Engine::take_propagated`], for the AOF and replicas, once asked
+//! for with [`Engine::set_propagation`].
 //!
 //! # Invariants
 //! - No I/O and no clock: wall time arrives as `now_ms` ([`Engine::set_time`]); the
 //!   monotonic microseconds used for command timings come from [`Host::monotonic_us`].
-//! - Every cross-cutting rule (unknown command, arity, authentication, pause, stats,
-//!   CLIENT REPLY) is applied once, in [`Engine::execute`]; command bodies never
-//!   repeat them.
+//! - Every cross-cutting rule (unknown command, arity, authentication, MULTI
+//!   queuing, subscriber mode, pause, stats, CLIENT REPLY, propagation) is
+//!   applied once, in [`Engine::execute`]; command bodies never repeat them.
+//! - Every write reports itself through `Ctx::changed` (see `effects`).
 //! - Crate edges: depends on resp-proto, kv-types and kv-config only.
 
 pub mod blocking;
