@@ -174,12 +174,12 @@ impl Engine {
         if me.in_multi() && !controls_transaction(cmd) {
             let me = self.clients.get_mut(client).expect("looked up above");
             let multi = me.multi.as_mut().expect("in_multi checked");
-            multi.queue(id, argv.to_owned_argv());
+            multi.queue(id, cmd.flags, argv.to_owned_argv());
             resp_proto::write::simple(&mut me.out, b"QUEUED");
             self.mark_pending_write(client);
             return self.outcome(client);
         }
-        if self.pause_until() != 0 && self.is_paused_for(cmd) {
+        if self.pause_until() != 0 && self.is_paused_for(cmd, client) {
             if let Some(me) = self.clients.get_mut(client) {
                 me.postponed = true;
             }
@@ -207,8 +207,16 @@ impl Engine {
     }
 
     /// CLIENT PAUSE holds every command, or with WRITE only those that may write.
-    fn is_paused_for(&self, cmd: &Command) -> bool {
-        !self.pause.writes_only || cmd.has(flags::WRITE) || cmd.has(flags::MAY_REPLICATE)
+    /// An EXEC counts as a write when a queued command is one (as Redis's
+    /// processCommand looks at the transaction's `cmd_flags`).
+    fn is_paused_for(&self, cmd: &Command, client: ClientId) -> bool {
+        let mut flags = cmd.flags;
+        if cmd.name == "exec"
+            && let Some(multi) = self.clients.get(client).and_then(|c| c.multi.as_ref())
+        {
+            flags |= multi.flags;
+        }
+        !self.pause.writes_only || flags & (flags::WRITE | flags::MAY_REPLICATE) != 0
     }
 
     /// Runs a command body for `client`; returns whether the body parked the

@@ -39,10 +39,14 @@ pub(crate) struct MultiState {
     pub(crate) aborted: bool,
     /// Bytes of the queued arguments (CLIENT LIST `multi-mem`).
     pub(crate) mem: usize,
+    /// The queued commands' flags together (an EXEC of writes is a write for
+    /// CLIENT PAUSE WRITE).
+    pub(crate) flags: u32,
 }
 
 impl MultiState {
-    pub(crate) fn queue(&mut self, command: CommandIndex, argv: OwnedArgv) {
+    pub(crate) fn queue(&mut self, command: CommandIndex, flags: u32, argv: OwnedArgv) {
+        self.flags |= flags;
         // As Redis counts it: the arguments' bytes and a pointer per argument.
         self.mem += argv
             .iter()

@@ -274,6 +274,27 @@ mod tests {
     }
 
     #[test]
+    fn client_pause_write_holds_an_exec_of_writes_only() {
+        let mut t = TestEngine::new();
+        let other = t.connect();
+        t.run_as(other, &["CLIENT", "PAUSE", "10000", "WRITE"]);
+        check_on(
+            &mut t,
+            &[
+                (&["MULTI"], "+OK|"),
+                (&["GET", "k"], "+QUEUED|"),
+                (&["EXEC"], "*1|$-1|"),
+                (&["MULTI"], "+OK|"),
+                (&["SET", "k", "v"], "+QUEUED|"),
+            ],
+        );
+        let me = t.client;
+        let argv = resp_proto::OwnedArgv::from_slices(&[b"EXEC"]);
+        let outcome = t.engine.execute(me, argv.as_argv(), &mut t.host);
+        assert_eq!(outcome, crate::Outcome::Paused);
+    }
+
+    #[test]
     fn a_write_by_any_client_fails_the_watch() {
         let mut t = TestEngine::new();
         let other = t.connect();
