@@ -151,7 +151,6 @@ impl Engine {
             self.reject(client, Some(id), CmdError::NoAuth);
             return self.outcome(client);
         }
-        let me = self.clients.get(client).expect("looked up above");
         if me.in_multi() && cmd.has(flags::NO_MULTI) {
             let err = CmdError::err("Command not allowed inside a transaction");
             self.reject(client, Some(id), err);
