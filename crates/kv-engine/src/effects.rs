@@ -356,7 +356,11 @@ impl crate::Engine {
     #[cold]
     fn report_db_effects_now(&mut self, db: usize, want_new: bool) {
         if want_new != self.dbs[db].logs_new_keys() {
-            self.dbs[db].log_new_keys(want_new);
+            // `notify-keyspace-events` changed: every database starts (or
+            // stops) logging new keys now, not at its own next report.
+            for other in &mut self.dbs {
+                other.log_new_keys(want_new);
+            }
         }
         if want_new && self.dbs[db].has_new_log() {
             for key in self.dbs[db].take_new_log() {
@@ -805,6 +809,30 @@ mod tests {
                 "SET k v",
                 "PUBLISH ch in a transaction",
                 "EXEC"
+            ]
+        );
+    }
+
+    #[test]
+    fn new_keys_are_notified_before_what_made_them() {
+        let mut t = TestEngine::new();
+        let sub = t.connect();
+        t.run(&["CONFIG", "SET", "notify-keyspace-events", "Egn"]);
+        t.run_as(sub, &["PSUBSCRIBE", "__keyevent@*"]);
+        t.run(&["SET", "k", "v"]);
+        t.run(&["MOVE", "k", "1"]);
+        let got = t.received(sub);
+        let events: Vec<&str> = got
+            .split('|')
+            .filter(|part| part.starts_with("__keyevent@") && part.contains("__:"))
+            .collect();
+        assert_eq!(
+            events,
+            [
+                "__keyevent@0__:new",
+                "__keyevent@1__:new",
+                "__keyevent@0__:move_from",
+                "__keyevent@1__:move_to"
             ]
         );
     }

@@ -198,6 +198,9 @@ pub fn move_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if let Some(at) = expire {
         target.set_expire(new_id, at);
     }
+    // The key's arrival in the target goes first, as Redis's dbAdd does
+    // there (its `new` event precedes `move_from`).
+    ctx.changed_in(dst_db, key, events::NONE, 0);
     ctx.changed_in(src_db, key, events::MOVE_FROM, 0);
     ctx.changed_in(dst_db, key, events::MOVE_TO, 1);
     ctx.reply.integer(1);
