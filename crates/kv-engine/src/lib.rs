@@ -25,6 +25,8 @@
 
 pub mod blocking;
 pub mod client;
+#[cfg(test)]
+mod clients_tests;
 pub mod cmd;
 pub mod command;
 pub mod cron;
