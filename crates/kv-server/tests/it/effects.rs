@@ -375,6 +375,40 @@ fn a_slow_subscriber_is_disconnected_by_its_output_limit() {
     );
 }
 
+/// Over the soft limit for longer than its seconds, a subscriber is closed too;
+/// a burst that drains in time is forgiven.
+#[test]
+fn a_subscriber_over_its_soft_limit_for_too_long_is_disconnected() {
+    let kv = TestServer::start(&["--client-output-buffer-limit", "pubsub 0 128kb 1"]);
+    let mut slow = Raw::connect(kv.port);
+    slow.call(&["SUBSCRIBE", "firehose"]);
+    let mut publisher = Raw::connect(kv.port);
+    let payload = "x".repeat(64 * 1024);
+    // Fill the socket's kernel buffers and then kv's own beyond 128 KB.
+    for _ in 0..128 {
+        assert_eq!(
+            publisher.call(&["PUBLISH", "firehose", &payload]),
+            b":1\r\n"
+        );
+    }
+    // Still connected: over the soft limit, but not yet for a second.
+    let list = show(&publisher.call(&["CLIENT", "LIST", "TYPE", "pubsub"]));
+    assert!(list.contains("cmd=subscribe"), "{list}");
+    std::thread::sleep(Duration::from_millis(1300));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while publisher.call(&["PUBLISH", "firehose", &payload]) != b":0\r\n" {
+        assert!(
+            Instant::now() < deadline,
+            "the subscriber was never disconnected"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        kv.log()
+            .contains("scheduled to be closed ASAP for overcoming of output buffer limits")
+    );
+}
+
 /// The `redis` crate's own transaction helper: WATCH, MULTI, EXEC and the
 /// retry after a conflicting write.
 #[test]
