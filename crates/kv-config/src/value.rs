@@ -709,7 +709,24 @@ pub(crate) fn rewrite_lines(name: &str, kind: Kind, v: &Value, d: &Value) -> Rew
             if items.is_empty() {
                 Rewrite::Lines(vec![(line(b"\"\""), true)])
             } else {
-                Rewrite::Lines(vec![(line(&items.join(&b' ')), true)])
+                // Written bare, as Redis writes them, unless a word would not
+                // read back as itself (empty, or with spaces or quotes).
+                let mut text = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        text.push(b' ');
+                    }
+                    let plain = !item.is_empty()
+                        && item
+                            .iter()
+                            .all(|&b| b.is_ascii_graphic() && !b"\"'\\".contains(&b));
+                    if plain {
+                        text.extend_from_slice(item);
+                    } else {
+                        repr(&mut text, item);
+                    }
+                }
+                Rewrite::Lines(vec![(line(&text), true)])
             }
         }
         (_, Value::ReplicaOf(None)) => Rewrite::Remove,

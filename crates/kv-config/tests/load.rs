@@ -444,6 +444,17 @@ fn command_line_errors_like_redis_server() {
 }
 
 #[test]
+fn bind_words_that_need_quotes_survive_a_rewrite() {
+    // Found by random_configs_never_panic: an empty address was written bare
+    // and read back as nothing.
+    for text in ["bind \"\" 0\n", "bind \"a b\" 127.0.0.1\n"] {
+        let c = load(text).expect("loads");
+        let again = load(&c.rewrite(Some(text))).expect("the rewrite loads");
+        assert_eq!(again, c, "{text}");
+    }
+}
+
+#[test]
 fn no_input_panics() {
     // Arbitrary bytes through every directive name: errors, never panics.
     let values = [
