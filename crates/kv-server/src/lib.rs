@@ -110,6 +110,10 @@ pub fn run(args: Vec<String>) -> Result<(), StartupError> {
     }
     log_notice!("monotonic clock: POSIX clock_gettime");
 
+    // Before the port accepts connections, as Redis's initServer does: a
+    // SIGTERM sent once the port answers must find the handler in place (the
+    // loop reads the flag it sets on its first turn).
+    server::install_signal_handlers();
     let poll = Poll::new()?;
     let mut listeners = Listeners::new(poll.registry().try_clone()?);
     let sockets = match Listeners::open(&config) {
@@ -163,7 +167,6 @@ pub fn run(args: Vec<String>) -> Result<(), StartupError> {
     let mut engine = Engine::new(config, facts);
     engine.set_time_us(start_us);
     let mut server = Server::new(poll, engine, host);
-    server::install_signal_handlers();
     log_warning!("Server initialized");
     log_notice!("Ready to accept connections");
     let result = server.run();
