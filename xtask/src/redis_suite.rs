@@ -27,6 +27,7 @@ use crate::proc::{find_in_path, run_captured, run_echoed};
 pub const UNITS: &[&str] = &[
     "type/incr",
     "type/string",
+    "bitops",
     "type/hash",
     "type/set",
     "type/zset",

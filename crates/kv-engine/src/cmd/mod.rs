@@ -4,6 +4,7 @@
 //! `Reply` (HELP replies): a family file never imports another.
 
 pub mod args;
+pub mod bitops;
 pub mod client;
 pub mod connection;
 pub mod expire;

@@ -141,6 +141,7 @@ pub enum Group {
     Server,
     PubSub,
     Transactions,
+    Bitmap,
 }
 
 impl Group {
@@ -156,6 +157,7 @@ impl Group {
             Group::Server => "server",
             Group::PubSub => "pubsub",
             Group::Transactions => "transactions",
+            Group::Bitmap => "bitmap",
         }
     }
 }

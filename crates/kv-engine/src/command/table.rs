@@ -7,8 +7,8 @@
 //! own words.
 
 use crate::cmd::{
-    client, connection, expire, hash, info, introspection, keyspace, list, multi, pubsub, server,
-    set, string, zset,
+    bitops, client, connection, expire, hash, info, introspection, keyspace, list, multi, pubsub,
+    server, set, string, zset,
 };
 
 use super::Command;
@@ -17,6 +17,7 @@ use super::flags::{ADMIN, LOADING, NOSCRIPT, STALE};
 /// Every family's entries; lookup, COMMAND and INFO iterate these.
 pub static FAMILIES: &[&[Command]] = &[
     string::COMMANDS,
+    bitops::COMMANDS,
     keyspace::COMMANDS,
     expire::COMMANDS,
     connection::COMMANDS,

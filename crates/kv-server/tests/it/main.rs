@@ -9,6 +9,7 @@ mod blocking;
 mod effects;
 mod limits;
 mod oracle;
+mod oracle_bitops;
 mod oracle_hash;
 mod oracle_list;
 mod oracle_set;
