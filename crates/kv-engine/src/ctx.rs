@@ -239,8 +239,7 @@ impl<'a> Ctx<'a> {
     /// second key of RENAME).
     pub fn changed_by(&mut self, key: &[u8], event: Event, dirty: u64) {
         let db = self.db_index();
-        self.engine
-            .key_changed(db, key, event, dirty, Some(self.client));
+        self.changed_in(db, key, event, dirty);
     }
 
     /// [`Ctx::changed_by`] for a key in another database (MOVE, COPY DB).
@@ -262,6 +261,12 @@ impl<'a> Ctx<'a> {
         if self.engine.propagation.enabled() {
             self.own_args = OwnArgs::Rewritten(resp_proto::OwnedArgv::from_slices(args));
         }
+    }
+
+    /// Propagates this command as the deletion of `key` (DEL, or UNLINK when
+    /// `lazy`): an expiry time in the past, GETDEL, an SPOP of everything.
+    pub fn propagate_as_del(&mut self, key: &[u8], lazy: bool) {
+        self.propagate_as(&[crate::effects::del_verb(lazy), key]);
     }
 
     /// Propagates `args` (in the client's database) before the command's own

@@ -129,6 +129,12 @@ pub(crate) enum OwnArgs {
     Suppressed,
 }
 
+/// How a deletion replays: UNLINK when the value is freed lazily, else DEL
+/// (Redis's `lazyfree-lazy-*` choice of shared.unlink / shared.del).
+pub(crate) fn del_verb(lazy: bool) -> &'static [u8] {
+    if lazy { b"UNLINK" } else { b"DEL" }
+}
+
 /// Where a propagated command goes (Redis's PROPAGATE_AOF and PROPAGATE_REPL).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -389,8 +395,7 @@ impl crate::Engine {
     /// tracking, and raises `event`. It does not count as a change of the
     /// dataset, as in Redis.
     pub(crate) fn server_deleted(&mut self, db: usize, key: &[u8], event: Event, lazy: bool) {
-        let verb: &[u8] = if lazy { b"UNLINK" } else { b"DEL" };
-        self.propagation.push(db, &[verb, key]);
+        self.propagation.push(db, &[del_verb(lazy), key]);
         self.propagation.flush_if_idle();
         self.touch_watched(db, key);
         self.tracking_invalidate(key, None);

@@ -74,7 +74,7 @@ fn expire_generic(
         db.remove_id(id);
         ctx.changed(key, events::DEL);
         let lazy = ctx.engine.config.lazyfree_lazy_expire;
-        ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
+        ctx.propagate_as_del(key, lazy);
     } else {
         db.set_expire(id, at as u64);
         ctx.changed(key, events::EXPIRE);
@@ -82,10 +82,12 @@ fn expire_generic(
             // Relative and second-based times replay as an absolute
             // PEXPIREAT, with the options as given (Redis rewrites only the
             // name and the time).
-            let at = itoa::Buffer::new().format(at).as_bytes().to_vec();
-            let mut args: Vec<&[u8]> = vec![b"PEXPIREAT", key, &at];
-            args.extend(argv.iter().skip(3));
-            ctx.propagate_as(&args);
+            if ctx.propagating() {
+                let mut buf = itoa::Buffer::new();
+                let mut args: Vec<&[u8]> = vec![b"PEXPIREAT", key, buf.format(at).as_bytes()];
+                args.extend(argv.iter().skip(3));
+                ctx.propagate_as(&args);
+            }
         }
     }
     ctx.reply.integer(1);

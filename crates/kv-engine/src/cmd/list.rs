@@ -647,8 +647,8 @@ fn pop_first_nonempty<'k>(
         match count {
             None => ctx.propagate_as(&[verb, key]),
             Some(_) => {
-                let n = itoa::Buffer::new().format(popped).as_bytes().to_vec();
-                ctx.propagate_as(&[verb, key, &n]);
+                let mut buf = itoa::Buffer::new();
+                ctx.propagate_as(&[verb, key, buf.format(popped).as_bytes()]);
             }
         }
         ctx.delete_if_empty(key);

@@ -277,7 +277,7 @@ fn spop_count(ctx: &mut Ctx<'_>, key: &[u8], count: &[u8]) -> CmdResult {
         db.remove_id(id);
         ctx.changed_by(key, events::SPOP, size);
         ctx.changed_by(key, events::DEL, 0);
-        ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
+        ctx.propagate_as_del(key, lazy);
         return Ok(());
     }
     // The members taken, for the SREMs replicas get (only when recorded).

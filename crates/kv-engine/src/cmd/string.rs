@@ -158,10 +158,8 @@ fn store_found(
     if let Expiry::At(at) = expiry {
         ctx.db().set_expire(id, at);
         ctx.changed_by(key, events::EXPIRE, 0);
-        if ctx.propagating() {
-            let at = itoa::Buffer::new().format(at).as_bytes().to_vec();
-            ctx.propagate_as(&[b"SET", key, value, b"PXAT", &at]);
-        }
+        let mut buf = itoa::Buffer::new();
+        ctx.propagate_as(&[b"SET", key, value, b"PXAT", buf.format(at).as_bytes()]);
     }
 }
 
@@ -271,13 +269,13 @@ pub fn getex_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
             db.remove_id(id);
             ctx.changed(key, events::DEL);
             let lazy = ctx.engine.config.lazyfree_lazy_expire;
-            ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
+            ctx.propagate_as_del(key, lazy);
         }
         Expiry::At(at) => {
             db.set_expire(id, at);
             ctx.changed(key, events::EXPIRE);
-            let at = itoa::Buffer::new().format(at).as_bytes().to_vec();
-            ctx.propagate_as(&[b"PEXPIREAT", key, &at]);
+            let mut buf = itoa::Buffer::new();
+            ctx.propagate_as(&[b"PEXPIREAT", key, buf.format(at).as_bytes()]);
         }
         Expiry::Persist => {
             if db.persist(id) {
@@ -300,7 +298,7 @@ pub fn getdel_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.db().delete(key, now);
         ctx.changed(key, events::DEL);
         let lazy = ctx.engine.config.lazyfree_lazy_user_del;
-        ctx.propagate_as(&[if lazy { b"UNLINK" } else { b"DEL" }, key]);
+        ctx.propagate_as_del(key, lazy);
     }
     Ok(())
 }

@@ -689,8 +689,8 @@ fn pop_first<'a>(
             PopShape::Plain { .. } => {}
             PopShape::Blocking => ctx.propagate_as(&[verb, key]),
             PopShape::Multi => {
-                let n = itoa::Buffer::new().format(popped.len()).as_bytes().to_vec();
-                ctx.propagate_as(&[verb, key, &n]);
+                let mut buf = itoa::Buffer::new();
+                ctx.propagate_as(&[verb, key, buf.format(popped.len()).as_bytes()]);
             }
         }
         ctx.delete_if_empty(key);
