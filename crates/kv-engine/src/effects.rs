@@ -308,44 +308,44 @@ impl crate::Engine {
         // its DEL precedes the command in the stream.
         self.report_db_effects(db);
         self.dirty += dirty;
-        if !self.watches.is_empty() {
-            self.touch_watched(db, key);
-        }
-        if self.tracking.is_active() {
-            self.tracking_invalidate(key, by);
-        }
+        self.touch_watched(db, key);
+        self.tracking_invalidate(key, by);
         self.blocking.signal(db, key);
-        if self.config.notify_keyspace_events & event.class != 0 {
-            self.notify(event, key, db);
-        }
+        self.notify(event, key, db);
     }
 
     /// Publishes a keyspace notification if `notify-keyspace-events` selects
-    /// its class (Redis's notifyKeyspaceEvent).
+    /// its class (Redis's notifyKeyspaceEvent). The check is inline: every
+    /// write and every read miss asks.
+    #[inline]
     pub(crate) fn notify(&mut self, event: Event, key: &[u8], db: usize) {
+        if self.config.notify_keyspace_events & event.class != 0 && !self.pubsub.is_empty() {
+            self.publish_event(event, key, db);
+        }
+    }
+
+    /// `__keyspace@<db>__:<key>` gets the event's name and
+    /// `__keyevent@<db>__:<event>` the key, as the K and E flags ask.
+    #[cold]
+    fn publish_event(&mut self, event: Event, key: &[u8], db: usize) {
         let flags = self.config.notify_keyspace_events;
-        if flags & event.class == 0 || self.pubsub.is_empty() {
-            return;
-        }
-        let mut channel = Vec::with_capacity(24 + key.len().max(event.name.len()));
-        if flags & notify::KEYSPACE != 0 {
-            channel.extend_from_slice(b"__keyspace@");
-            channel.extend_from_slice(itoa::Buffer::new().format(db).as_bytes());
-            channel.extend_from_slice(b"__:");
-            channel.extend_from_slice(key);
-            self.publish(
-                crate::pubsub::Kind::Channel,
-                &channel,
-                event.name.as_bytes(),
-            );
-        }
-        if flags & notify::KEYEVENT != 0 {
+        let name = event.name.as_bytes();
+        let mut channel = Vec::with_capacity(24 + key.len().max(name.len()));
+        for (flag, space, suffix, message) in [
+            (notify::KEYSPACE, &b"keyspace"[..], key, name),
+            (notify::KEYEVENT, b"keyevent", name, key),
+        ] {
+            if flags & flag == 0 {
+                continue;
+            }
             channel.clear();
-            channel.extend_from_slice(b"__keyevent@");
+            channel.extend_from_slice(b"__");
+            channel.extend_from_slice(space);
+            channel.push(b'@');
             channel.extend_from_slice(itoa::Buffer::new().format(db).as_bytes());
             channel.extend_from_slice(b"__:");
-            channel.extend_from_slice(event.name.as_bytes());
-            self.publish(crate::pubsub::Kind::Channel, &channel, key);
+            channel.extend_from_slice(suffix);
+            self.publish(crate::pubsub::Kind::Channel, &channel, message);
         }
     }
 
@@ -405,10 +405,15 @@ impl crate::Engine {
     /// Marks every client watching `key` in `db` as failed (Redis's
     /// touchWatchedKey). A key that had already expired when it was watched
     /// is not changed by its deletion: that watch only loses its flag.
+    #[inline]
     pub(crate) fn touch_watched(&mut self, db: usize, key: &[u8]) {
-        if self.watches.is_empty() {
-            return;
+        if !self.watches.is_empty() {
+            self.touch_watchers(db, key);
         }
+    }
+
+    #[cold]
+    fn touch_watchers(&mut self, db: usize, key: &[u8]) {
         let present = self.dbs[db].contains(key);
         for &id in self.watches.watchers(db, key) {
             let Some(c) = self.clients.get_mut(id) else {

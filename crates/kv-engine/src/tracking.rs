@@ -215,11 +215,17 @@ impl crate::Engine {
     /// Sends invalidations for `key` to the clients that may have cached it,
     /// `by` being the client whose command changed it (Redis's
     /// trackingInvalidateKey).
+    /// The check is inline: every write asks.
+    #[inline]
     pub(crate) fn tracking_invalidate(&mut self, key: &[u8], by: Option<ClientId>) {
-        let t = &mut self.tracking;
-        if t.clients == 0 && t.keys.is_empty() {
-            return;
+        if self.tracking.is_active() {
+            self.tracking_invalidate_now(key, by);
         }
+    }
+
+    #[cold]
+    fn tracking_invalidate_now(&mut self, key: &[u8], by: Option<ClientId>) {
+        let t = &mut self.tracking;
         for (prefix, bcast) in t.prefixes.iter_mut() {
             if key.starts_with(prefix) {
                 bcast.pending.insert(key.into(), by);
