@@ -167,26 +167,27 @@ impl PubSub {
             Kind::Pattern => &*patterns,
             Kind::Shard => &*shard,
         };
-        if let Some(list) = table.get(channel) {
-            encode(resp2, resp3, &[msg_kind, channel, message]);
+        // Each subscriber gets the message in its protocol; the number of
+        // clients that got it.
+        let mut deliver = |list: &[ClientId], resp2: &[u8], resp3: &[u8]| {
+            let mut n = 0;
             for &id in list {
                 if let Some(c) = clients.get_mut(id) {
                     c.deliver(if c.resp3 { resp3 } else { resp2 }, id, pending);
-                    receivers += 1;
+                    n += 1;
                 }
             }
+            n
+        };
+        if let Some(list) = table.get(channel) {
+            encode(resp2, resp3, &[msg_kind, channel, message]);
+            receivers += deliver(list, resp2, resp3);
         }
         if kind == Kind::Channel && !patterns.is_empty() {
             for (pattern, list) in patterns.iter() {
-                if !kv_types::glob::glob_match(pattern, channel, false) {
-                    continue;
-                }
-                encode(resp2, resp3, &[b"pmessage", pattern, channel, message]);
-                for &id in list {
-                    if let Some(c) = clients.get_mut(id) {
-                        c.deliver(if c.resp3 { resp3 } else { resp2 }, id, pending);
-                        receivers += 1;
-                    }
+                if kv_types::glob::glob_match(pattern, channel, false) {
+                    encode(resp2, resp3, &[b"pmessage", pattern, channel, message]);
+                    receivers += deliver(list, resp2, resp3);
                 }
             }
         }
