@@ -53,30 +53,16 @@ pub fn setbit_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         _ => return Err(CmdError::err("bit is not an integer or out of range")),
     };
     let byte = (offset >> 3) as usize;
-    let (bytes, created) = match ctx.lookup_write(key) {
-        Some(id) => match &mut ctx.db().entry_mut(id).value {
-            Value::Str(s) => (s.make_mut(), false),
-            _ => return Err(CmdError::WrongType),
-        },
-        None => {
-            let clock = ctx.access_clock();
-            let id = ctx
-                .db()
-                .insert(key, Value::Str(Str::bytes(b"", true)), clock);
-            match &mut ctx.db().entry_mut(id).value {
-                Value::Str(s) => (s.make_mut(), true),
-                _ => unreachable!("just inserted a string"),
-            }
-        }
-    };
+    let (value, _) = ctx.write_or_create::<Str>(key, || Str::bytes(b"", true))?;
+    let bytes = value.make_mut();
+    // A new key is an empty string, so it always grows here.
     let grown = bytes.len() < byte + 1;
     if grown {
         bytes.resize(byte + 1, 0);
     }
     let mask = 1u8 << (7 - (offset & 7));
     let old = u8::from(bytes[byte] & mask != 0);
-    let changed = created || grown || old != on;
-    if changed {
+    if grown || old != on {
         bytes[byte] = (bytes[byte] & !mask) | if on == 1 { mask } else { 0 };
         ctx.changed(key, events::SETBIT);
     }
