@@ -295,14 +295,28 @@ fn is_command_body(rel: &Path) -> bool {
 /// marker. A pattern that starts or ends with an identifier character only
 /// matches whole identifiers there.
 fn banned_patterns(text: &str, patterns: &[(&str, &'static str)]) -> Vec<(usize, &'static str)> {
+    banned_in(text, &code_only(text), patterns)
+}
+
+/// `text` with comments, string literals and `#[cfg(test)]` items blanked.
+fn code_only(text: &str) -> Vec<u8> {
     let mut code = blank_comments_and_strings(text.as_bytes());
     blank_cfg_test_items(&mut code);
+    code
+}
+
+/// [`banned_patterns`] over `code`, already blanked by [`code_only`].
+fn banned_in(
+    text: &str,
+    code: &[u8],
+    patterns: &[(&str, &'static str)],
+) -> Vec<(usize, &'static str)> {
     let raw_lines: Vec<&str> = text.split('\n').collect();
     let line_of = |offset: usize| code[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     let mut hits = Vec::new();
     for (pattern, what) in patterns {
         let bytes = pattern.as_bytes();
-        for offset in find_all(&code, bytes) {
+        for offset in find_all(code, bytes) {
             let before = offset.checked_sub(1).map(|i| code[i]);
             let after = code.get(offset + pattern.len()).copied();
             let glued_before = is_ident(bytes[0]) && before.is_some_and(is_ident);
@@ -320,11 +334,10 @@ fn banned_patterns(text: &str, patterns: &[(&str, &'static str)]) -> Vec<(usize,
 /// Rule 3: `(line number, what)` for each banned use outside comments, string
 /// literals and `#[cfg(test)]` items, on lines without the allow marker.
 fn banned_uses(text: &str) -> Vec<(usize, &'static str)> {
-    let mut code = blank_comments_and_strings(text.as_bytes());
-    blank_cfg_test_items(&mut code);
+    let code = code_only(text);
     let raw_lines: Vec<&str> = text.split('\n').collect();
     let line_of = |offset: usize| code[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    let mut hits = banned_patterns(text, BANNED);
+    let mut hits = banned_in(text, &code, BANNED);
     // `use std::{fs, net::TcpStream, ...}`: the group's top-level names.
     for offset in find_all(&code, b"std::{") {
         let open = offset + "std::".len();

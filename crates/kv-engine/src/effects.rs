@@ -795,23 +795,12 @@ mod tests {
         ] {
             t.run(args);
         }
-        let show = |argvs: Vec<Vec<Vec<u8>>>| -> Vec<String> {
-            argvs
-                .iter()
-                .map(|a| {
-                    a.iter()
-                        .map(|x| String::from_utf8_lossy(x))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .collect()
-        };
         assert_eq!(
-            show(t.propagated_argvs_to(Target::Aof)),
+            t.propagated_to(Target::Aof),
             ["SELECT 0", "MULTI", "SET k v", "EXEC"]
         );
         assert_eq!(
-            show(t.propagated_argvs_to(Target::Replicas)),
+            t.propagated_to(Target::Replicas),
             [
                 "SELECT 0",
                 "PUBLISH ch m",

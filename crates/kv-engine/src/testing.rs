@@ -92,11 +92,16 @@ impl TestEngine {
     /// What `client` has received without asking (messages, invalidations,
     /// a served blocked command's reply), taken out of its buffer.
     pub fn received(&mut self, client: ClientId) -> String {
+        shown(&self.take_output(client))
+    }
+
+    /// Everything `client` has not read yet, taken out of its buffer.
+    fn take_output(&mut self, client: ClientId) -> Vec<u8> {
         let c = self.engine.client_mut(client).expect("test client exists");
         let out = c.out.split_off(c.out_sent);
         c.out.clear();
         c.out_sent = 0;
-        shown(&out)
+        out
     }
 
     /// Runs one request from the test's client and returns its reply bytes.
@@ -110,11 +115,7 @@ impl TestEngine {
         let argv = OwnedArgv::from_slices(&slices);
         self.engine.execute(client, argv.as_argv(), &mut self.host);
         self.engine.before_sleep();
-        let c = self.engine.client_mut(client).expect("test client exists");
-        let out = c.out.split_off(c.out_sent);
-        c.out.clear();
-        c.out_sent = 0;
-        out
+        self.take_output(client)
     }
 
     /// Records the propagation stream from now on (as an AOF or replica would).
@@ -125,7 +126,12 @@ impl TestEngine {
     /// The commands propagated since the last call, each as its arguments
     /// joined by spaces (`SELECT 0`, `SET k v PXAT 1700000010000`).
     pub fn propagated(&mut self) -> Vec<String> {
-        self.propagated_argvs()
+        self.propagated_to(crate::effects::Target::Replicas)
+    }
+
+    /// [`TestEngine::propagated`] for one target's stream.
+    pub fn propagated_to(&mut self, target: crate::effects::Target) -> Vec<String> {
+        self.propagated_argvs_to(target)
             .iter()
             .map(|args| {
                 args.iter()
