@@ -670,16 +670,15 @@ pub fn client_trackinginfo_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdRes
             if t.bcast {
                 flags.push(b"bcast");
             }
-            if t.optin {
-                flags.push(b"optin");
-                if t.caching {
-                    flags.push(b"caching-yes");
-                }
-            }
-            if t.optout {
-                flags.push(b"optout");
-                if t.caching {
-                    flags.push(b"caching-no");
+            for (mode, name, caching) in [
+                (t.optin, &b"optin"[..], &b"caching-yes"[..]),
+                (t.optout, b"optout", b"caching-no"),
+            ] {
+                if mode {
+                    flags.push(name);
+                    if t.caching {
+                        flags.push(caching);
+                    }
                 }
             }
             if t.noloop {
