@@ -28,6 +28,9 @@ pub enum Load {
     Builtin(&'static str),
     /// A redis-benchmark custom command (its CSV row is the command line).
     Command(&'static [&'static str]),
+    /// A custom command whose `__rand_int__` redis-benchmark replaces with a
+    /// random number below the given bound (`-r`).
+    RandomCommand(&'static [&'static str], u64),
     /// A script of commands counted as one request, run by `crate::driver`.
     Script(&'static [&'static [&'static str]]),
 }
@@ -44,6 +47,9 @@ pub enum Setup {
     },
     /// `notify-keyspace-events KEA` and one `__key*__:*` pattern subscriber.
     KeyspaceEvents,
+    /// These commands, sent once before the run (their replies unchecked
+    /// but for errors).
+    Commands(&'static [&'static [&'static str]]),
 }
 
 /// One throughput test.
@@ -146,6 +152,24 @@ pub const TESTS: &[ThroughputTest] = &[
         csv_name: "SET",
         default: true,
         requests_divisor: 2,
+    },
+    // A random bit of a 1 Mbit bitmap.
+    ThroughputTest {
+        name: "SETBIT",
+        load: Load::RandomCommand(&["SETBIT", "bench:bitmap", "__rand_int__", "1"], 1 << 20),
+        setup: Setup::None,
+        csv_name: "SETBIT",
+        default: true,
+        requests_divisor: 1,
+    },
+    // BITCOUNT of a whole 1 MB string: memory speed.
+    ThroughputTest {
+        name: "BITCOUNT_1MB",
+        load: Load::Command(&["BITCOUNT", "bench:bitcount"]),
+        setup: Setup::Commands(&[&["SETBIT", "bench:bitcount", "8388607", "1"]]),
+        csv_name: "BITCOUNT",
+        default: true,
+        requests_divisor: 100,
     },
 ];
 
@@ -316,7 +340,8 @@ usage: cargo xtask bench [flags]
   --clients N        redis-benchmark -c (default 50)
   --tests LIST       default | all | none | comma-separated names
                      (PING SET GET INCR MSET LPUSH RPOP SADD HSET ZADD LRANGE_100 LRANGE_600
-                     PUBLISH_100 MULTI_EXEC_3 SET_KEA; default: every row)
+                     PUBLISH_100 MULTI_EXEC_3 SET_KEA SETBIT BITCOUNT_1MB;
+                     default: every row)
   --memory LIST      default | all | none | comma-separated datasets
                      (strings-1M strings-1M-ttl hashes-100k list-1M zset-1M;
                      default: strings-1M,strings-1M-ttl)
@@ -890,6 +915,15 @@ fn run_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Result<
         } => Some(crate::driver::Subscribers::start(
             port, count, name, pattern,
         )?),
+        Setup::Commands(commands) => {
+            for command in commands {
+                let args: Vec<&[u8]> = command.iter().map(|a| a.as_bytes()).collect();
+                if let Reply::Error(e) = admin.command(&args)? {
+                    bail!("setup `{}` failed: {e}", command.join(" "));
+                }
+            }
+            None
+        }
         Setup::KeyspaceEvents => {
             admin.command(&[b"CONFIG", b"SET", b"notify-keyspace-events", b"KEA"])?;
             Some(crate::driver::Subscribers::start(
@@ -904,7 +938,9 @@ fn run_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Result<
         Load::Script(script) => {
             crate::driver::run_scripts(port, clients, cell.pipeline, cell.requests, script)
         }
-        Load::Builtin(_) | Load::Command(_) => redis_benchmark(tools, port, cell, clients),
+        Load::Builtin(_) | Load::Command(_) | Load::RandomCommand(..) => {
+            redis_benchmark(tools, port, cell, clients)
+        }
     };
     if let Setup::KeyspaceEvents = cell.test.setup {
         admin.command(&[b"CONFIG", b"SET", b"notify-keyspace-events", b""])?;
@@ -924,6 +960,7 @@ fn redis_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Resul
     match cell.test.load {
         Load::Builtin(name) => cmd.args(["-t", name]),
         Load::Command(args) => cmd.args(args),
+        Load::RandomCommand(args, bound) => cmd.args(["-r", &bound.to_string()]).args(args),
         Load::Script(_) => bail!("{} is not a redis-benchmark test", cell.test.name),
     };
     // Generous: only a server below ~2000 ops/s per pipeline slot times out.
@@ -1121,7 +1158,8 @@ fn render(
              kv and redis alternately, {} round(s){}; median requests per second. `kv ahead`: rounds in which kv beat \
              the redis run beside it. PUBLISH_100: `PUBLISH bench-channel <64 bytes>` with 100 subscribers \
              drained by xtask; SET_KEA: SET with `notify-keyspace-events KEA` and one `__key*__:*` subscriber; \
-             MULTI_EXEC_3: xtask's own driver, one request = MULTI, SET, INCR, GET, EXEC.\n",
+             MULTI_EXEC_3: xtask's own driver, one request = MULTI, SET, INCR, GET, EXEC; \
+             SETBIT: `SETBIT bench:bitmap <random offset below 2^20> 1`; BITCOUNT_1MB: `BITCOUNT` of a 1 MB string.\n",
             opts.clients,
             opts.rounds,
             if opts.quick { ", quick mode" } else { "" }
@@ -1384,7 +1422,9 @@ mod tests {
                 "LRANGE_600",
                 "PUBLISH_100",
                 "MULTI_EXEC_3",
-                "SET_KEA"
+                "SET_KEA",
+                "SETBIT",
+                "BITCOUNT_1MB"
             ]
         );
         assert_eq!(select_tests("all").unwrap().len(), TESTS.len());

@@ -28,6 +28,7 @@ pub const UNITS: &[&str] = &[
     "type/incr",
     "type/string",
     "bitops",
+    "bitfield",
     "type/hash",
     "type/set",
     "type/zset",

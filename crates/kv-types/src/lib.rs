@@ -1,5 +1,6 @@
 //! kv-types
 
+pub mod bits;
 pub mod dict;
 pub mod glob;
 pub mod hash;

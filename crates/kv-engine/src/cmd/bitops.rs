@@ -1,9 +1,10 @@
 //! Bit operations on strings (Redis's bitops.c): SETBIT, GETBIT, BITCOUNT,
-//! BITPOS, BITOP.
+//! BITPOS, BITOP, BITFIELD and BITFIELD_RO.
 //!
-//! A string is a bit array, most significant bit first in each byte. Offsets
-//! are limited by `proto-max-bulk-len`; SETBIT grows the string with zero
-//! bytes as Redis does. Counting and searching go a 64-bit word at a time.
+//! A string is a bit array, most significant bit first in each byte; the
+//! kernels (counting, searching, combining, integer fields) are in
+//! `kv_types::bits`. Offsets are limited by `proto-max-bulk-len`; SETBIT and
+//! BITFIELD grow the string with zero bytes as Redis does.
 //! Argument checks happen in Redis's order (BITCOUNT answers 0 for a missing
 //! key before reading its range, BITPOS checks the bit first).
 
@@ -11,18 +12,26 @@ use resp_proto::Argv;
 
 use super::args::{int_arg, is, parse_i64};
 use crate::command::flags::*;
-use crate::command::table::{OW_UPDATE, RO_ACCESS, RW_ACCESS_UPDATE};
+use crate::command::table::{OW_UPDATE, RO_ACCESS, RW_ACCESS_UPDATE, RW_ACCESS_UPDATE_VARIABLE};
 use crate::command::{Command, Group, Keys, acl};
 use crate::db::Value;
 use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
 use crate::{Ctx, Reply};
+use kv_types::bits::{self, BitOp, FieldType, Overflow};
 use kv_types::string::{Str, itoa_buf};
 
-/// A bit offset argument (getBitOffsetFromArgument).
-fn bit_offset(ctx: &Ctx<'_>, arg: &[u8]) -> Result<u64, CmdError> {
+/// A bit offset argument (getBitOffsetFromArgument). BITFIELD passes its
+/// field's width as `field_bits`, which allows `#n`: the n-th field of that
+/// width.
+fn bit_offset(ctx: &Ctx<'_>, arg: &[u8], field_bits: Option<u32>) -> Result<u64, CmdError> {
     let invalid = || CmdError::err("bit offset is not an integer or out of range");
-    let offset = parse_i64(arg).ok_or_else(invalid)?;
+    let (digits, scale) = match (arg.strip_prefix(b"#"), field_bits) {
+        (Some(rest), Some(bits)) => (rest, i64::from(bits)),
+        _ => (arg, 1),
+    };
+    // Redis multiplies in C; a product that wraps negative is refused below.
+    let offset = parse_i64(digits).ok_or_else(invalid)?.wrapping_mul(scale);
     if offset < 0 || (offset as u64 >> 3) >= ctx.engine.config.proto_max_bulk_len {
         return Err(invalid());
     }
@@ -47,7 +56,7 @@ fn with_bytes<R>(
 /// SETBIT key offset value
 pub fn setbit_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let key = argv.arg(1);
-    let offset = bit_offset(ctx, argv.arg(2))?;
+    let offset = bit_offset(ctx, argv.arg(2), None)?;
     let on = match parse_i64(argv.arg(3)) {
         Some(v @ (0 | 1)) => v as u8,
         _ => return Err(CmdError::err("bit is not an integer or out of range")),
@@ -72,7 +81,7 @@ pub fn setbit_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// GETBIT key offset
 pub fn getbit_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let offset = bit_offset(ctx, argv.arg(2))?;
+    let offset = bit_offset(ctx, argv.arg(2), None)?;
     with_bytes(ctx, argv.arg(1), |reply, bytes| {
         let byte = (offset >> 3) as usize;
         let bit = bytes
@@ -81,55 +90,6 @@ pub fn getbit_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         reply.integer(bit);
         Ok(())
     })
-}
-
-/// Set bits in `bytes`, a word at a time.
-fn popcount(bytes: &[u8]) -> u64 {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut count: u64 = chunks
-        .by_ref()
-        .map(|c| u64::from(u64::from_ne_bytes(c.try_into().expect("8 bytes")).count_ones()))
-        .sum();
-    count += chunks
-        .remainder()
-        .iter()
-        .map(|b| u64::from(b.count_ones()))
-        .sum::<u64>();
-    count
-}
-
-/// The first bit equal to `bit` in `bytes` (redisBitpos): looking for a 1
-/// that is not there gives -1; looking for a 0 in all ones gives the bit
-/// just past the end.
-fn bitpos(bytes: &[u8], bit: bool) -> i64 {
-    let skip: u8 = if bit { 0 } else { 0xff };
-    let mut pos = 0i64;
-    let mut chunks = bytes.chunks_exact(8);
-    let skip_word = if bit { 0u64 } else { u64::MAX };
-    for chunk in chunks.by_ref() {
-        let word = u64::from_be_bytes(chunk.try_into().expect("8 bytes"));
-        if word != skip_word {
-            let found = if bit {
-                word.leading_zeros()
-            } else {
-                (!word).leading_zeros()
-            };
-            return pos + i64::from(found);
-        }
-        pos += 64;
-    }
-    for &b in chunks.remainder() {
-        if b != skip {
-            let found = if bit {
-                b.leading_zeros()
-            } else {
-                (!b).leading_zeros()
-            };
-            return pos + i64::from(found);
-        }
-        pos += 8;
-    }
-    if bit { -1 } else { pos }
 }
 
 /// A BITCOUNT/BITPOS range over a string of `len` bytes, as Redis resolves
@@ -206,7 +166,7 @@ pub fn bitcount_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         let count = match range {
             None => 0,
             Some((first, last, first_mask, last_mask)) => {
-                let mut count = popcount(&bytes[first..=last]);
+                let mut count = bits::popcount(&bytes[first..=last]);
                 // Bits of the edge bytes outside the range do not count.
                 count -= u64::from((bytes[first] & first_mask).count_ones());
                 count -= u64::from((bytes[last] & last_mask).count_ones());
@@ -260,7 +220,7 @@ pub fn bitpos_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         window[0] = hide(window[0], first_mask);
         let n = window.len();
         window[n - 1] = hide(window[n - 1], last_mask);
-        let mut pos = bitpos(&window, bit);
+        let mut pos = bits::bitpos(&window, bit);
         // With an explicit end, a 0 past the range is no 0 in the range.
         if end_given && !bit && pos == (n as i64) << 3 {
             pos = -1;
@@ -275,26 +235,19 @@ pub fn bitpos_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// BITOP AND|OR|XOR|NOT destkey key [key ...]
 pub fn bitop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    #[derive(PartialEq)]
-    enum Op {
-        And,
-        Or,
-        Xor,
-        Not,
-    }
     let name = argv.arg(1);
     let op = if is(name, "and") {
-        Op::And
+        BitOp::And
     } else if is(name, "or") {
-        Op::Or
+        BitOp::Or
     } else if is(name, "xor") {
-        Op::Xor
+        BitOp::Xor
     } else if is(name, "not") {
-        Op::Not
+        BitOp::Not
     } else {
         return Err(CmdError::Syntax);
     };
-    if op == Op::Not && argv.len() != 4 {
+    if op == BitOp::Not && argv.len() != 4 {
         return Err(CmdError::err(
             "BITOP NOT must be called with a single source key.",
         ));
@@ -305,36 +258,8 @@ pub fn bitop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         let bytes = with_bytes(ctx, key, |_, b| Ok(b.map(<[u8]>::to_vec)))?;
         sources.push(bytes.unwrap_or_default());
     }
-    let max = sources.iter().map(Vec::len).max().unwrap_or(0);
-    let mut result = vec![0u8; max];
-    match op {
-        Op::Not => {
-            for (r, b) in result.iter_mut().zip(&sources[0]) {
-                *r = !b;
-            }
-        }
-        Op::And => {
-            // A shorter source is zero-padded, so AND is zero past it.
-            let min = sources.iter().map(Vec::len).min().unwrap_or(0);
-            result[..min].copy_from_slice(&sources[0][..min]);
-            for src in &sources[1..] {
-                for (r, b) in result[..min].iter_mut().zip(src) {
-                    *r &= b;
-                }
-            }
-        }
-        Op::Or | Op::Xor => {
-            for src in &sources {
-                for (r, b) in result.iter_mut().zip(src) {
-                    if op == Op::Or {
-                        *r |= b;
-                    } else {
-                        *r ^= b;
-                    }
-                }
-            }
-        }
-    }
+    let result = bits::bitop(op, &sources);
+    let max = result.len();
     let now = ctx.now_ms();
     if max > 0 {
         let clock = ctx.access_clock();
@@ -350,6 +275,154 @@ pub fn bitop_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.changed(dst, events::DEL);
     }
     ctx.reply.integer(max as i64);
+    Ok(())
+}
+
+/// What one BITFIELD operation does.
+#[derive(Debug, Clone, Copy)]
+enum FieldAction {
+    Get,
+    Set(i64),
+    IncrBy(i64),
+}
+
+/// One BITFIELD operation, with the OVERFLOW mode in force where it appears.
+#[derive(Debug, Clone, Copy)]
+struct FieldOp {
+    action: FieldAction,
+    ty: FieldType,
+    offset: u64,
+    overflow: Overflow,
+}
+
+/// Parses every BITFIELD operation before any runs, as Redis does: a bad
+/// argument anywhere fails the whole command and writes nothing.
+fn parse_field_ops(ctx: &Ctx<'_>, argv: &Argv<'_>) -> Result<Vec<FieldOp>, CmdError> {
+    let mut ops = Vec::new();
+    let mut overflow = Overflow::Wrap;
+    let mut j = 2;
+    while j < argv.len() {
+        let word = argv.arg(j);
+        let remaining = argv.len() - j - 1;
+        let takes_value = if is(word, "get") && remaining >= 2 {
+            false
+        } else if (is(word, "set") || is(word, "incrby")) && remaining >= 3 {
+            true
+        } else if is(word, "overflow") && remaining >= 1 {
+            let mode = argv.arg(j + 1);
+            overflow = if is(mode, "wrap") {
+                Overflow::Wrap
+            } else if is(mode, "sat") {
+                Overflow::Sat
+            } else if is(mode, "fail") {
+                Overflow::Fail
+            } else {
+                return Err(CmdError::err("Invalid OVERFLOW type specified"));
+            };
+            j += 2;
+            continue;
+        } else {
+            return Err(CmdError::Syntax);
+        };
+        let ty = FieldType::parse(argv.arg(j + 1)).ok_or_else(|| {
+            CmdError::err(
+                "Invalid bitfield type. Use something like i16 u8. \
+                 Note that u64 is not supported but i64 is.",
+            )
+        })?;
+        let offset = bit_offset(ctx, argv.arg(j + 2), Some(ty.bits))?;
+        let action = if !takes_value {
+            FieldAction::Get
+        } else {
+            let value = int_arg(argv.arg(j + 3))?;
+            if is(word, "set") {
+                FieldAction::Set(value)
+            } else {
+                FieldAction::IncrBy(value)
+            }
+        };
+        ops.push(FieldOp {
+            action,
+            ty,
+            offset,
+            overflow,
+        });
+        j += if takes_value { 4 } else { 3 };
+    }
+    Ok(ops)
+}
+
+/// BITFIELD key [GET encoding offset | [OVERFLOW WRAP|SAT|FAIL] SET encoding offset value | INCRBY encoding offset increment ...]
+pub fn bitfield_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    bitfield_generic(ctx, argv, false)
+}
+
+/// BITFIELD_RO key [GET encoding offset ...]
+pub fn bitfield_ro_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
+    bitfield_generic(ctx, argv, true)
+}
+
+fn bitfield_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, read_only: bool) -> CmdResult {
+    let key = argv.arg(1);
+    let ops = parse_field_ops(ctx, &argv)?;
+    // The highest bit any SET or INCRBY touches; None when all are GETs.
+    let highest_write = ops
+        .iter()
+        .filter(|op| !matches!(op.action, FieldAction::Get))
+        .map(|op| op.offset + u64::from(op.ty.bits) - 1)
+        .max();
+    let Some(highest_write) = highest_write else {
+        // Only reads: a missing key reads as zeros and is not created.
+        return with_bytes(ctx, key, |reply, bytes| {
+            reply.array(ops.len());
+            for op in &ops {
+                reply.integer(bits::get_field(bytes.unwrap_or(&[]), op.offset, op.ty));
+            }
+            Ok(())
+        });
+    };
+    if read_only {
+        return Err(CmdError::err(
+            "BITFIELD_RO only supports the GET subcommand",
+        ));
+    }
+    let (value, reply) = ctx.write_or_create::<Str>(key, || Str::bytes(b"", true))?;
+    let bytes = value.make_mut();
+    let needed = (highest_write >> 3) as usize + 1;
+    // Growing the string is a change even where the written field is zero.
+    let grown = bytes.len() < needed;
+    if grown {
+        bytes.resize(needed, 0);
+    }
+    reply.array(ops.len());
+    let mut changes = 0;
+    for op in &ops {
+        let old = bits::get_field(bytes, op.offset, op.ty);
+        // The exact result; an unsigned SET reads its argument's bits as
+        // unsigned, as Redis's C cast does.
+        let (exact, answer_new) = match op.action {
+            FieldAction::Get => {
+                reply.integer(old);
+                continue;
+            }
+            FieldAction::Set(v) if op.ty.signed => (i128::from(v), false),
+            FieldAction::Set(v) => (i128::from(v as u64), false),
+            FieldAction::IncrBy(by) => (i128::from(old) + i128::from(by), true),
+        };
+        match bits::fit(op.ty, exact, op.overflow) {
+            Some(new) => {
+                reply.integer(if answer_new { new } else { old });
+                bits::set_field(bytes, op.offset, op.ty, new);
+                if grown || new != old {
+                    changes += 1;
+                }
+            }
+            None => reply.null(),
+        }
+    }
+    if changes > 0 {
+        ctx.changed_by(key, events::SETBIT, changes);
+    }
     Ok(())
 }
 
@@ -430,25 +503,39 @@ pub static COMMANDS: &[Command] = &[
         handler: Some(bitop_command),
         ..Command::BASE
     },
+    Command {
+        name: "bitfield",
+        arity: -2,
+        flags: WRITE | DENYOOM,
+        acl: acl::BITMAP,
+        keys: Keys::one(RW_ACCESS_UPDATE_VARIABLE),
+        group: Group::Bitmap,
+        since: "3.2.0",
+        summary: "Performs arbitrary integer operations on fields of a string.",
+        complexity: "O(1) for each subcommand specified",
+        syntax: "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]",
+        handler: Some(bitfield_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "bitfield_ro",
+        arity: -2,
+        flags: READONLY | FAST,
+        acl: acl::BITMAP,
+        keys: Keys::one(RO_ACCESS),
+        group: Group::Bitmap,
+        since: "6.0.0",
+        summary: "Reads integer fields of a string.",
+        complexity: "O(1) for each subcommand specified",
+        syntax: "key [GET encoding offset ...]",
+        handler: Some(bitfield_ro_command),
+        ..Command::BASE
+    },
 ];
 
 #[cfg(test)]
 mod tests {
-    use super::{bitpos, popcount};
     use crate::testing::check;
-
-    #[test]
-    fn word_at_a_time_helpers_agree_with_bit_by_bit() {
-        let bytes: Vec<u8> = (0..37u32).map(|i| (i * 37 % 256) as u8).collect();
-        let naive: u64 = bytes.iter().map(|b| u64::from(b.count_ones())).sum();
-        assert_eq!(popcount(&bytes), naive);
-        let mut ones = vec![0xffu8; 19];
-        assert_eq!(bitpos(&ones, false), 19 * 8);
-        ones[17] = 0xfd;
-        assert_eq!(bitpos(&ones, false), 17 * 8 + 6);
-        assert_eq!(bitpos(&[0u8; 20], true), -1);
-        assert_eq!(bitpos(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10], true), 9 * 8 + 3);
-    }
 
     #[test]
     fn bit_commands() {

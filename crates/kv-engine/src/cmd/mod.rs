@@ -13,6 +13,7 @@ pub mod info;
 pub mod introspection;
 pub mod keyspace;
 pub mod list;
+pub mod lolwut;
 pub mod multi;
 pub mod pubsub;
 pub mod server;

@@ -7,8 +7,8 @@
 //! own words.
 
 use crate::cmd::{
-    bitops, client, connection, expire, hash, info, introspection, keyspace, list, multi, pubsub,
-    server, set, string, zset,
+    bitops, client, connection, expire, hash, info, introspection, keyspace, list, lolwut, multi,
+    pubsub, server, set, string, zset,
 };
 
 use super::Command;
@@ -25,6 +25,7 @@ pub static FAMILIES: &[&[Command]] = &[
     server::COMMANDS,
     introspection::COMMANDS,
     info::COMMANDS,
+    lolwut::COMMANDS,
     list::COMMANDS,
     hash::COMMANDS,
     set::COMMANDS,
