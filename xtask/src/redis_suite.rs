@@ -48,6 +48,7 @@ pub const UNITS: &[&str] = &[
     "pubsub",
     "pubsubshard",
     "tracking",
+    "slowlog",
 ];
 
 const VERSION: &str = "7.0.15";

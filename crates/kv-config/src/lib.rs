@@ -103,6 +103,10 @@ pub struct Config {
     pub notify_keyspace_events: u32,
     /// Keys the tracking table may hold before invalidating the oldest (0: no limit).
     pub tracking_table_max_keys: u64,
+    /// Microseconds a command must take to be logged in SLOWLOG (negative: never).
+    pub slowlog_log_slower_than: i64,
+    /// Entries SLOWLOG keeps.
+    pub slowlog_max_len: u64,
     /// Always 0 today (`maxmemory` is Unsupported otherwise).
     pub maxmemory: u64,
     pub maxmemory_policy: String,
@@ -189,6 +193,8 @@ impl Default for Config {
             hll_sparse_max_bytes: 0,
             notify_keyspace_events: 0,
             tracking_table_max_keys: 0,
+            slowlog_log_slower_than: 0,
+            slowlog_max_len: 0,
             maxmemory: 0,
             maxmemory_policy: String::new(),
             save: Vec::new(),

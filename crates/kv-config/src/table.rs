@@ -1180,7 +1180,8 @@ pub static DIRECTIVES: &[Directive] = &[
         MOD,
         I,
     ),
-    D::new("slowlog-max-len", int(0, LONG_MAX), Def::Int(128), MOD, I),
+    D::new("slowlog-max-len", int(0, LONG_MAX), Def::Int(128), MOD, I)
+        .typed(typed_num!(slowlog_max_len, u64)),
     D::new("acllog-max-len", int(0, LONG_MAX), Def::Int(128), MOD, I),
     // Long long.
     D::new(
@@ -1204,7 +1205,8 @@ pub static DIRECTIVES: &[Directive] = &[
         Def::Int(10000),
         MOD,
         I,
-    ),
+    )
+    .typed(typed_num!(slowlog_log_slower_than, i64)),
     D::new(
         "latency-monitor-threshold",
         int(0, LONG_MAX),

@@ -99,6 +99,9 @@ pub struct Client {
     pub last_interaction_ms: u64,
     /// Full name of the last command run, for CLIENT LIST `cmd=`.
     pub last_cmd: &'static str,
+    /// Microseconds the first run of the command this client is blocked in
+    /// took: SLOWLOG counts it when the command completes.
+    pub blocked_run_us: u64,
     pub out: Vec<u8>,
     pub out_sent: usize,
     pub pending_write: bool,
@@ -199,6 +202,7 @@ impl Clients {
             created_ms: now_ms,
             last_interaction_ms: now_ms,
             last_cmd: "NULL",
+            blocked_run_us: 0,
             out: Vec::new(),
             out_sent: 0,
             pending_write: false,

@@ -337,6 +337,18 @@ impl Engine {
                 false
             }
         };
+        if parked {
+            if !retry && let Some(me) = self.clients.get_mut(client) {
+                me.blocked_run_us = elapsed;
+            }
+        } else {
+            let first_run = if retry {
+                self.clients.get(client).map_or(0, |c| c.blocked_run_us)
+            } else {
+                0
+            };
+            self.record_slow(client, cmd, &argv, first_run + elapsed);
+        }
 
         // The client may have been removed by its own command (CLIENT KILL SKIPME no).
         if let Some(me) = self.clients.get_mut(client) {
@@ -392,6 +404,40 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Offers a completed command to SLOWLOG (Redis's slowlogPushCurrentCommand).
+    fn record_slow(&mut self, client: ClientId, cmd: &Command, argv: &Argv<'_>, duration_us: u64) {
+        if cmd.has(flags::SKIP_SLOWLOG) {
+            return;
+        }
+        let limits = (
+            self.config.slowlog_log_slower_than,
+            self.config.slowlog_max_len,
+        );
+        let Some(c) = self.clients.get(client) else {
+            return;
+        };
+        let caller = crate::slowlog::Caller {
+            peer: &c.peer.addr,
+            name: c.name.as_deref().unwrap_or_default(),
+            now_ms: self.now_ms,
+        };
+        self.slowlog.record(limits, cmd, argv, duration_us, caller);
+    }
+
+    /// CLIENT UNBLOCK: [`Engine::unblock_with`], and the command counts as
+    /// complete for SLOWLOG, with the time its first run took (Redis 7.0
+    /// records it here, and not when a deadline passes).
+    pub(crate) fn unblock_by_command(&mut self, client: ClientId, reason: blocking::UnblockReason) {
+        let Some(parked) = self.blocking.parked(client) else {
+            return;
+        };
+        let cmd = command::index().all[parked.command.0 as usize];
+        let argv = parked.argv.clone();
+        let first_run = self.clients.get(client).map_or(0, |c| c.blocked_run_us);
+        self.unblock_with(client, reason);
+        self.record_slow(client, cmd, &argv.as_argv(), first_run);
     }
 
     /// Unparks `client` with the reply Redis gives when a blocking command times

@@ -42,6 +42,7 @@ pub mod random;
 #[cfg(test)]
 mod replay_tests;
 pub mod reply;
+pub mod slowlog;
 pub mod stats;
 #[doc(hidden)]
 pub mod testing;
@@ -188,6 +189,7 @@ pub struct Engine {
     pub(crate) tracking: tracking::Tracking,
     /// What writes propagate, for the AOF and replicas.
     pub(crate) propagation: effects::Propagation,
+    pub(crate) slowlog: slowlog::SlowLog,
 }
 
 impl Engine {
@@ -217,6 +219,7 @@ impl Engine {
             pubsub: pubsub::PubSub::default(),
             tracking: tracking::Tracking::default(),
             propagation: effects::Propagation::default(),
+            slowlog: slowlog::SlowLog::default(),
         }
     }
 

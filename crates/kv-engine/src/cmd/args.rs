@@ -228,3 +228,12 @@ pub fn validate_name(name: &[u8]) -> CmdResult {
     }
     Ok(())
 }
+
+/// Redis's addReplySubcommandSyntaxError: a known subcommand called with
+/// arguments it does not take (`parent` is the container, as HELP names it).
+pub fn subcommand_syntax_error(sub: &[u8], parent: &str) -> CmdError {
+    CmdError::err(format!(
+        "unknown subcommand or wrong number of arguments for '{}'. Try {parent} HELP.",
+        crate::error::lossy_prefix(sub, 128)
+    ))
+}

@@ -447,7 +447,7 @@ pub fn client_unblock_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         .and_then(|id| ctx.engine.clients.find_by_id(id));
     match target {
         Some(slot) if ctx.engine.blocking.is_parked(slot) => {
-            ctx.engine.unblock_with(slot, reason);
+            ctx.engine.unblock_by_command(slot, reason);
             ctx.reply.integer(1);
         }
         _ => ctx.reply.integer(0),

@@ -194,6 +194,32 @@ pub fn select_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 }
 
 /// This family's entries of the command table (see `command::table`).
+/// AUTH's password, and its user name too: Redis hides every argument of a
+/// well-formed AUTH.
+fn auth_secret(argv: &Argv<'_>, i: usize) -> bool {
+    i >= 1 && argv.len() <= 3
+}
+
+/// The user and password after each AUTH among HELLO's options, up to the
+/// first word that is not an option.
+fn hello_secret(argv: &Argv<'_>, i: usize) -> bool {
+    let mut j = 2;
+    while j < argv.len() {
+        let more = argv.len() - j - 1;
+        if is(argv.arg(j), "auth") && more >= 2 {
+            if i == j + 1 || i == j + 2 {
+                return true;
+            }
+            j += 3;
+        } else if is(argv.arg(j), "setname") && more >= 1 {
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    false
+}
+
 pub static COMMANDS: &[Command] = &[
     Command {
         name: "ping",
@@ -249,6 +275,7 @@ pub static COMMANDS: &[Command] = &[
         summary: "Chooses the protocol version, optionally authenticating and naming the connection.",
         syntax: "[protover [AUTH username password] [SETNAME clientname]]",
         handler: Some(hello_command),
+        redact: Some(hello_secret),
         ..Command::BASE
     },
     Command {
@@ -261,6 +288,7 @@ pub static COMMANDS: &[Command] = &[
         complexity: "O(N) where N is the number of passwords defined for the user",
         syntax: "[username] password",
         handler: Some(auth_command),
+        redact: Some(auth_secret),
         ..Command::BASE
     },
     Command {

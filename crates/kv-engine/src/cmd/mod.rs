@@ -18,6 +18,7 @@ pub mod multi;
 pub mod pubsub;
 pub mod server;
 pub mod set;
+pub mod slowlog;
 pub mod string;
 pub mod zset;
 

@@ -10,6 +10,8 @@
 
 use resp_proto::Argv;
 
+use super::args::subcommand_syntax_error;
+
 use crate::client::{Client, ReplyMode};
 use crate::command::flags::*;
 use crate::command::{Command, Group, Keys};
@@ -164,10 +166,7 @@ pub fn spublish_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 /// pattern (all without one).
 fn pubsub_names_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, kind: Kind) -> CmdResult {
     if argv.len() > 3 {
-        return Err(CmdError::err(format!(
-            "unknown subcommand or wrong number of arguments for '{}'. Try PUBSUB HELP.",
-            crate::error::lossy_prefix(argv.arg(1), 128)
-        )));
+        return Err(subcommand_syntax_error(argv.arg(1), "PUBSUB"));
     }
     let names = ctx.engine.pubsub.names(kind, argv.get(2));
     ctx.reply.array(names.len());

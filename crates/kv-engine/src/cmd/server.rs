@@ -6,6 +6,7 @@ use crate::command::table::*;
 use crate::command::{Command, Group};
 use resp_proto::Argv;
 
+use super::args::subcommand_syntax_error;
 use super::is;
 use crate::error::{CmdError, CmdResult};
 use crate::{Ctx, SaveMode};
@@ -175,10 +176,7 @@ pub fn debug_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.engine.facts.run_id = id;
         ctx.reply.ok();
     } else {
-        return Err(CmdError::err(format!(
-            "unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
-            crate::error::lossy_prefix(sub, 128)
-        )));
+        return Err(subcommand_syntax_error(sub, "DEBUG"));
     }
     Ok(())
 }
@@ -401,6 +399,15 @@ pub fn shutdown_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 }
 
 /// This family's entries of the command table (see `command::table`).
+/// The value of a password directive (Redis's SENSITIVE_CONFIG ones).
+fn config_set_secret(argv: &Argv<'_>, i: usize) -> bool {
+    i >= 3
+        && (i - 3).is_multiple_of(2)
+        && ["masterauth", "masteruser", "requirepass"]
+            .iter()
+            .any(|name| is(argv.arg(i - 1), name))
+}
+
 pub static COMMANDS: &[Command] = &[
     Command {
         name: "config",
@@ -471,6 +478,7 @@ static CONFIG_SUBCOMMANDS: &[Command] = &[
         syntax: "parameter value [parameter value ...]",
         tips: &["request_policy:all_nodes", "response_policy:all_succeeded"],
         handler: Some(config_set_command),
+        redact: Some(config_set_secret),
         ..Command::BASE
     },
     Command {

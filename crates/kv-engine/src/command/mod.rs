@@ -360,6 +360,9 @@ pub struct Command {
     pub tips: &'static [&'static str],
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
+    /// Whether argument `i` holds a secret (AUTH's password...), which logs
+    /// such as SLOWLOG show as `(redacted)`.
+    pub redact: Option<fn(&Argv<'_>, usize) -> bool>,
 }
 
 /// The defaults every table entry starts from (`..Command::BASE`).
@@ -378,6 +381,7 @@ impl Command {
         tips: &[],
         handler: None,
         subcommands: &[],
+        redact: None,
     };
 
     pub fn has(&self, flag: u32) -> bool {

@@ -8,7 +8,7 @@
 
 use crate::cmd::{
     bitops, client, connection, expire, hash, info, introspection, keyspace, list, lolwut, multi,
-    pubsub, server, set, string, zset,
+    pubsub, server, set, slowlog, string, zset,
 };
 
 use super::Command;
@@ -25,6 +25,7 @@ pub static FAMILIES: &[&[Command]] = &[
     server::COMMANDS,
     introspection::COMMANDS,
     info::COMMANDS,
+    slowlog::COMMANDS,
     lolwut::COMMANDS,
     list::COMMANDS,
     hash::COMMANDS,
