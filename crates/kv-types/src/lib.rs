@@ -4,6 +4,7 @@ pub mod bits;
 pub mod dict;
 pub mod glob;
 pub mod hash;
+pub mod hll;
 pub mod intset;
 pub mod list;
 pub mod listpack;
