@@ -79,6 +79,7 @@ pub mod events {
     pub const INCRBYFLOAT: Event = event(n::STRING, "incrbyfloat");
     pub const APPEND: Event = event(n::STRING, "append");
     pub const SETBIT: Event = event(n::STRING, "setbit");
+    pub const PFADD: Event = event(n::STRING, "pfadd");
 
     pub const LPUSH: Event = event(n::LIST, "lpush");
     pub const RPUSH: Event = event(n::LIST, "rpush");

@@ -49,6 +49,10 @@ pub enum CmdError {
     UnknownSubcommand { sub: String, parent: String },
     #[error("ERR unknown command '{name}', with args beginning with: {args}")]
     UnknownCommand { name: String, args: String },
+    #[error("INVALIDOBJ Corrupted HLL object detected")]
+    CorruptHll,
+    #[error("WRONGTYPE Key is not a valid HyperLogLog string value.")]
+    NotHll,
     #[error("ERR {0}")]
     Generic(String),
     /// A complete error text with its own code, for the few replies whose code is

@@ -106,6 +106,7 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
             let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
             reply_key_spec(
                 reply,
+                cmd.key_notes,
                 k.spec_flags,
                 k.first,
                 FindKeys::Range {
@@ -117,6 +118,7 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
             // The first key alone, then the rest (to the end for SINTERSTORE).
             reply_key_spec(
                 reply,
+                cmd.key_notes,
                 k.spec_flags,
                 k.first,
                 FindKeys::Range {
@@ -127,6 +129,7 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
             let lastkey = if k.last < 0 { k.last } else { 0 };
             reply_key_spec(
                 reply,
+                "",
                 k.second_flags,
                 k.first + 1,
                 FindKeys::Range {
@@ -137,7 +140,7 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
         }
     }
     if k.keynum_at > 0 {
-        reply_key_spec(reply, k.keynum_flags, k.keynum_at, FindKeys::Keynum);
+        reply_key_spec(reply, "", k.keynum_flags, k.keynum_at, FindKeys::Keynum);
     }
 }
 
@@ -151,8 +154,12 @@ enum FindKeys {
 
 /// One key specification: an index-based begin search, then a range or a
 /// counted run of keys.
-fn reply_key_spec(reply: &mut Reply<'_>, flags: &[&str], index: i32, find: FindKeys) {
-    reply.map(3);
+fn reply_key_spec(reply: &mut Reply<'_>, notes: &str, flags: &[&str], index: i32, find: FindKeys) {
+    reply.map(3 + usize::from(!notes.is_empty()));
+    if !notes.is_empty() {
+        reply.bulk(b"notes");
+        reply.bulk(notes.as_bytes());
+    }
     reply.bulk(b"flags");
     reply.set(flags.len());
     for flag in flags {
@@ -209,7 +216,8 @@ pub fn command_docs_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 fn reply_docs(reply: &mut Reply<'_>, cmd: &Command) {
     let has_subs = !cmd.subcommands.is_empty();
     let args = crate::command::syntax::parse(cmd.syntax);
-    reply.map(4 + usize::from(has_subs) + usize::from(!args.is_empty()));
+    let doc_flags = !cmd.doc_flags.is_empty();
+    reply.map(4 + usize::from(doc_flags) + usize::from(has_subs) + usize::from(!args.is_empty()));
     reply.bulk(b"summary");
     reply.bulk(cmd.summary.as_bytes());
     reply.bulk(b"since");
@@ -218,6 +226,13 @@ fn reply_docs(reply: &mut Reply<'_>, cmd: &Command) {
     reply.bulk(cmd.group.name().as_bytes());
     reply.bulk(b"complexity");
     reply.bulk(cmd.complexity.as_bytes());
+    if doc_flags {
+        reply.bulk(b"doc_flags");
+        reply.set(cmd.doc_flags.len());
+        for flag in cmd.doc_flags {
+            reply.simple(flag.as_bytes());
+        }
+    }
     if !args.is_empty() {
         reply.bulk(b"arguments");
         reply_args(reply, &args);

@@ -9,6 +9,7 @@ pub mod client;
 pub mod connection;
 pub mod expire;
 pub mod hash;
+pub mod hll;
 pub mod info;
 pub mod introspection;
 pub mod keyspace;

@@ -142,6 +142,7 @@ pub enum Group {
     PubSub,
     Transactions,
     Bitmap,
+    HyperLogLog,
 }
 
 impl Group {
@@ -158,6 +159,7 @@ impl Group {
             Group::PubSub => "pubsub",
             Group::Transactions => "transactions",
             Group::Bitmap => "bitmap",
+            Group::HyperLogLog => "hyperloglog",
         }
     }
 }
@@ -363,6 +365,10 @@ pub struct Command {
     /// Whether argument `i` holds a secret (AUTH's password...), which logs
     /// such as SLOWLOG show as `(redacted)`.
     pub redact: Option<fn(&Argv<'_>, usize) -> bool>,
+    /// COMMAND DOCS `doc_flags` (`syscmd` for internal commands).
+    pub doc_flags: &'static [&'static str],
+    /// The `notes` of the first key specification (COMMAND INFO).
+    pub key_notes: &'static str,
 }
 
 /// The defaults every table entry starts from (`..Command::BASE`).
@@ -382,6 +388,8 @@ impl Command {
         handler: None,
         subcommands: &[],
         redact: None,
+        doc_flags: &[],
+        key_notes: "",
     };
 
     pub fn has(&self, flag: u32) -> bool {

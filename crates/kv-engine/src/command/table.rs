@@ -7,8 +7,8 @@
 //! own words.
 
 use crate::cmd::{
-    bitops, client, connection, expire, hash, info, introspection, keyspace, list, lolwut, multi,
-    pubsub, server, set, slowlog, string, zset,
+    bitops, client, connection, expire, hash, hll, info, introspection, keyspace, list, lolwut,
+    multi, pubsub, server, set, slowlog, string, zset,
 };
 
 use super::Command;
@@ -18,6 +18,7 @@ use super::flags::{ADMIN, LOADING, NOSCRIPT, STALE};
 pub static FAMILIES: &[&[Command]] = &[
     string::COMMANDS,
     bitops::COMMANDS,
+    hll::COMMANDS,
     keyspace::COMMANDS,
     expire::COMMANDS,
     connection::COMMANDS,
