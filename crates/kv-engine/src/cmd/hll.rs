@@ -339,6 +339,16 @@ mod tests {
     }
 
     #[test]
+    fn docs_mark_internal_commands() {
+        check(&[(
+            &["COMMAND", "DOCS", "pfselftest"],
+            "*2|$10|pfselftest|*10|$7|summary|$37|Tests the HyperLogLog implementation.|\
+             $5|since|$5|2.8.9|$5|group|$11|hyperloglog|$10|complexity|$3|N/A|\
+             $9|doc_flags|*1|+syscmd|",
+        )]);
+    }
+
+    #[test]
     fn type_and_corruption_errors() {
         check(&[
             (&["SET", "s", "bar"], "+OK|"),

@@ -11,6 +11,7 @@ mod limits;
 mod oracle;
 mod oracle_bitops;
 mod oracle_hash;
+mod oracle_hll;
 mod oracle_list;
 mod oracle_set;
 mod oracle_zset;
