@@ -29,6 +29,7 @@ pub const UNITS: &[&str] = &[
     "type/string",
     "bitops",
     "bitfield",
+    "hyperloglog",
     "type/hash",
     "type/set",
     "type/zset",

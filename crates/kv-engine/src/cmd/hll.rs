@@ -339,6 +339,21 @@ mod tests {
     }
 
     #[test]
+    fn refreshing_the_cached_count_fails_a_watch() {
+        let mut t = TestEngine::new();
+        let other = t.connect();
+        t.run(&["PFADD", "h", "a"]);
+        check_on(&mut t, &[(&["WATCH", "h"], "+OK|"), (&["MULTI"], "+OK|")]);
+        t.run_as(other, &["PFCOUNT", "h"]);
+        check_on(&mut t, &[(&["PING"], "+QUEUED|"), (&["EXEC"], "*-1|")]);
+        // A valid cache is only read: the transaction runs.
+        check_on(&mut t, &[(&["WATCH", "h"], "+OK|"), (&["MULTI"], "+OK|")]);
+        t.run_as(other, &["PFCOUNT", "h"]);
+        t.run_as(other, &["PFDEBUG", "TODENSE", "h"]);
+        check_on(&mut t, &[(&["PING"], "+QUEUED|"), (&["EXEC"], "*1|+PONG|")]);
+    }
+
+    #[test]
     fn docs_mark_internal_commands() {
         check(&[(
             &["COMMAND", "DOCS", "pfselftest"],
