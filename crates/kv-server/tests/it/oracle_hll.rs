@@ -453,3 +453,55 @@ fn a_million_elements_count_as_redis_counts() {
     }
     eprintln!("PFCOUNT of 1,000,000 elements: {}", show(&want[0]));
 }
+
+/// The bulk payload of a RESP2 bulk reply.
+fn bulk_payload(reply: &[u8]) -> Vec<u8> {
+    let start = reply.iter().position(|&b| b == b'\n').expect("a header") + 1;
+    reply[start..reply.len() - 2].to_vec()
+}
+
+/// HLLs written by Redis and SET into kv are read as Redis reads them, and
+/// the other way round.
+#[test]
+fn values_move_between_redis_and_kv() {
+    let Some(redis) = TestServer::start_redis(&[]) else {
+        return;
+    };
+    let kv = TestServer::start(&[]);
+    let mut r = Raw::connect(redis.port);
+    let mut k = Raw::connect(kv.port);
+    let small: Vec<String> = (0..150).map(|i| format!("s{i}")).collect();
+    let large: Vec<String> = (0..20_000).map(|i| format!("l{i}")).collect();
+    for (redis_first, key) in [(true, "from-redis"), (false, "from-kv")] {
+        let (server, other) = if redis_first {
+            (&mut r, &mut k)
+        } else {
+            (&mut k, &mut r)
+        };
+        for (suffix, elements) in [("sparse", &small), ("dense", &large)] {
+            let name = format!("{key}-{suffix}");
+            let mut args: Vec<&str> = vec!["PFADD", &name];
+            args.extend(elements.iter().map(String::as_str));
+            server.call(&args);
+            let bytes = bulk_payload(&server.call(&["GET", &name]));
+            other.cmd(&[b"SET", name.as_bytes(), &bytes]);
+            other.read_raw();
+            for args in [
+                &["PFDEBUG", "ENCODING", &name][..],
+                &["PFCOUNT", &name],
+                &["PFADD", &name, "x", "y", "z"],
+                &["PFCOUNT", &name],
+                &["GET", &name],
+            ] {
+                let mine = server.call(args);
+                let theirs = other.call(args);
+                assert!(
+                    mine == theirs,
+                    "{args:?}: {} vs {}",
+                    show(&mine[..mine.len().min(60)]),
+                    show(&theirs[..theirs.len().min(60)])
+                );
+            }
+        }
+    }
+}
