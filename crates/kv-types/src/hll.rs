@@ -469,6 +469,10 @@ fn promote(s: &mut Vec<u8>, index: usize, count: u8) -> Result<bool, Corrupt> {
 /// updates leave the cache as it is: callers invalidate it once (PFADD),
 /// as Redis does.
 pub fn raise(hll: &mut Vec<u8>, index: usize, count: u8, sparse_max: u64) -> Result<bool, Corrupt> {
+    if count == 0 {
+        // No register is below zero (and VAL cannot hold it).
+        return Ok(false);
+    }
     match encoding(hll) {
         Ok(Encoding::Dense) => Ok(dense_raise(
             &mut hll[HEADER_LEN..],
@@ -749,7 +753,7 @@ pub fn exercise(bytes: &[u8]) {
             break;
         }
     }
-    for (index, value) in [(0, 1), (REGISTERS - 1, 32), (8000, 33), (1, 63)] {
+    for (index, value) in [(0, 1), (REGISTERS - 1, 32), (8000, 33), (1, 63), (2, 0)] {
         let mut copy = bytes.to_vec();
         let _ = raise(&mut copy, index, value, 3000);
         let _ = count(&copy);

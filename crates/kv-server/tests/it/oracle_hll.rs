@@ -90,6 +90,7 @@ fn script() -> Script {
         c(&[b"PFCOUNT"]),
         c(&[b"PFMERGE"]),
         c(&[b"PFSELFTEST", b"x"]),
+        c(&[b"PFSELFTEST"]),
         // Other types and non-HLL strings.
         c(&[b"SET", b"s", b"bar"]),
         c(&[b"SET", b"n", b"12345"]),
