@@ -17,7 +17,6 @@ pub mod net;
 pub mod server;
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use kv_engine::{Config, Engine, REDIS_VERSION, ServerFacts};
 use mio::Poll;
@@ -157,7 +156,6 @@ pub fn run(args: Vec<String>) -> Result<(), StartupError> {
         log_notice!("Running mode=standalone, port={}.", config.port);
     }
     let host = HostState {
-        started: Instant::now(),
         listeners,
         config_file: config_file.map(PathBuf::from),
         shutdown: None,
