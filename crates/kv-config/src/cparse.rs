@@ -256,34 +256,6 @@ pub(crate) fn format_f(v: f64) -> String {
     s
 }
 
-/// Redis's `sdscatrepr`: a double-quoted string that `split_args` turns back
-/// into the same bytes.
-pub(crate) fn repr(out: &mut Vec<u8>, s: &[u8]) {
-    out.push(b'"');
-    for &b in s {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x07 => out.extend_from_slice(b"\\a"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x20..=0x7e => out.push(b),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'x',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 15)],
-                ]);
-            }
-        }
-    }
-    out.push(b'"');
-}
-
 /// Redis's `sdssplitlen(s, " ")` as CONFIG SET uses it for multi-word values:
 /// every single space separates, so empty words are kept, and an empty value
 /// has no words at all.
@@ -390,10 +362,7 @@ mod tests {
     }
 
     #[test]
-    fn repr_and_split() {
-        let mut out = Vec::new();
-        repr(&mut out, b"a \"b\"\\\n\x01\xff");
-        assert_eq!(out, b"\"a \\\"b\\\"\\\\\\n\\x01\\xff\"");
+    fn spaces_and_memory_units() {
         assert_eq!(split_spaces(b""), Vec::<&[u8]>::new());
         assert_eq!(split_spaces(b"a  b "), vec![&b"a"[..], b"", b"b", b""]);
         assert_eq!(format_memory(1024), "1kb");

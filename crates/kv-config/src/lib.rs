@@ -274,7 +274,7 @@ fn unsupported_message(name: &str, args: &[&[u8]], reason: &str) -> String {
                 .any(|b| !b.is_ascii_graphic() || matches!(b, b'"' | b'\''))
         {
             let mut q = Vec::new();
-            cparse::repr(&mut q, a);
+            resp_proto::repr(&mut q, a);
             what.push_str(&String::from_utf8_lossy(&q));
         } else {
             what.push_str(&String::from_utf8_lossy(a));
@@ -500,7 +500,7 @@ fn args_to_options(args: &[String]) -> (String, bool) {
             }
         } else {
             let mut q = Vec::new();
-            cparse::repr(&mut q, a.as_bytes());
+            resp_proto::repr(&mut q, a.as_bytes());
             options.push_str(&String::from_utf8_lossy(&q));
             options.push(' ');
             handled_last = true;

@@ -9,8 +9,9 @@
 use std::borrow::Cow;
 
 use crate::cparse::{
-    cstr, format_f, format_memory, memtoull, repr, string2d, string2ll, strtoll, strtoll_full,
+    cstr, format_f, format_memory, memtoull, string2d, string2ll, strtoll, strtoll_full,
 };
+use resp_proto::repr;
 
 /// The value of one directive, in the representation Redis keeps.
 #[derive(Clone, Debug, PartialEq)]

@@ -88,6 +88,8 @@ pub struct Client {
     pub reply_mode: ReplyMode,
     pub no_evict: bool,
     pub no_touch: bool,
+    /// In MONITOR mode (the engine's monitor list holds it too).
+    pub monitor: bool,
     /// Its current command is held by CLIENT PAUSE (counted as blocked, as
     /// Redis counts BLOCKED_POSTPONE clients).
     pub postponed: bool,
@@ -196,6 +198,7 @@ impl Clients {
             reply_mode: ReplyMode::On,
             no_evict: false,
             no_touch: false,
+            monitor: false,
             postponed: false,
             close_after_reply: false,
             close_asap: false,

@@ -111,7 +111,7 @@ impl Engine {
                 // As Redis's processCommand, which sets lastcmd from the lookup.
                 me.last_cmd = "NULL";
                 let err = CmdError::unknown_command(name, &mut argv.iter().skip(1));
-                self.reject(client, None, err);
+                self.reject(client, None, &argv, err);
                 return self.outcome(client);
             }
         };
@@ -120,7 +120,12 @@ impl Engine {
         // A container runs a subcommand; COMMAND alone is also a command of its own.
         if !cmd.subcommands.is_empty() {
             if argv.len() < 2 && cmd.handler.is_none() {
-                self.reject(client, Some(id), CmdError::WrongArity(cmd.name.to_owned()));
+                self.reject(
+                    client,
+                    Some(id),
+                    &argv,
+                    CmdError::WrongArity(cmd.name.to_owned()),
+                );
                 return self.outcome(client);
             }
             if let Some(sub_name) = argv.get(1) {
@@ -136,24 +141,29 @@ impl Engine {
                             sub: error::lossy_prefix(sub_name, 128),
                             parent: cmd.name.to_ascii_uppercase(),
                         };
-                        self.reject(client, Some(id), err);
+                        self.reject(client, Some(id), &argv, err);
                         return self.outcome(client);
                     }
                 }
             }
         }
         if !cmd.arity_ok(argv.len()) {
-            self.reject(client, Some(id), CmdError::WrongArity(cmd.name.to_owned()));
+            self.reject(
+                client,
+                Some(id),
+                &argv,
+                CmdError::WrongArity(cmd.name.to_owned()),
+            );
             return self.outcome(client);
         }
         let me = self.clients.get(client).expect("looked up above");
         if !me.authenticated && !cmd.has(flags::NO_AUTH) {
-            self.reject(client, Some(id), CmdError::NoAuth);
+            self.reject(client, Some(id), &argv, CmdError::NoAuth);
             return self.outcome(client);
         }
         if me.in_multi() && cmd.has(flags::NO_MULTI) {
             let err = CmdError::err("Command not allowed inside a transaction");
-            self.reject(client, Some(id), err);
+            self.reject(client, Some(id), &argv, err);
             return self.outcome(client);
         }
         // Before the command runs or is queued, as Redis's processCommand: the
@@ -162,12 +172,17 @@ impl Engine {
             self.tracking_limit();
         }
         let me = self.clients.get(client).expect("looked up above");
+        if me.monitor && cmd.has(flags::WRITE | flags::READONLY | flags::MAY_REPLICATE) {
+            let err = CmdError::err("Replica can't interact with the keyspace");
+            self.reject(client, Some(id), &argv, err);
+            return self.outcome(client);
+        }
         if me.is_subscriber() && !me.resp3 && !allowed_while_subscribed(cmd) {
             let err = CmdError::err(format!(
                 "Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                 cmd.name
             ));
-            self.reject(client, Some(id), err);
+            self.reject(client, Some(id), &argv, err);
             return self.outcome(client);
         }
         if me.in_multi() && !controls_transaction(cmd) {
@@ -337,6 +352,9 @@ impl Engine {
                 false
             }
         };
+        if !retry {
+            self.feed_monitors(client, cmd, &argv);
+        }
         if parked {
             if !retry && let Some(me) = self.clients.get_mut(client) {
                 me.blocked_run_us = elapsed;
@@ -420,7 +438,13 @@ impl Engine {
 
     #[cold]
     #[inline(never)]
-    fn record_slow_entry(&mut self, client: ClientId, cmd: &Command, argv: &Argv<'_>, duration_us: u64) {
+    fn record_slow_entry(
+        &mut self,
+        client: ClientId,
+        cmd: &Command,
+        argv: &Argv<'_>,
+        duration_us: u64,
+    ) {
         if cmd.has(flags::SKIP_SLOWLOG) {
             return;
         }
@@ -522,7 +546,13 @@ impl Engine {
         self.blocking.len() + self.clients.iter().filter(|(_, c)| c.postponed).count()
     }
 
-    fn reject(&mut self, client: ClientId, id: Option<CommandIndex>, err: CmdError) {
+    fn reject(
+        &mut self,
+        client: ClientId,
+        id: Option<CommandIndex>,
+        argv: &Argv<'_>,
+        err: CmdError,
+    ) {
         // An error while queuing dooms the transaction (Redis's flagTransaction).
         if let Some(multi) = self.clients.get_mut(client).and_then(|c| c.multi.as_mut()) {
             multi.aborted = true;
@@ -531,9 +561,12 @@ impl Engine {
             self.call_stats[id.0 as usize].rejected += 1;
         }
         let err = match id {
-            // A refused EXEC ends the transaction (Redis's execCommandAbort).
+            // A refused EXEC ends the transaction (Redis's execCommandAbort),
+            // which monitors see end too.
             Some(id) if command::index().all[id.0 as usize].name == "exec" => {
                 self.discard_transaction(client);
+                let exec = command::index().all[id.0 as usize];
+                self.feed_monitors(client, exec, argv);
                 exec_abort(err)
             }
             _ => err,

@@ -36,6 +36,7 @@ mod dispatch;
 pub mod effects;
 pub mod error;
 pub mod longdouble;
+mod monitor;
 mod multi;
 pub mod pubsub;
 pub mod random;
@@ -190,6 +191,8 @@ pub struct Engine {
     /// What writes propagate, for the AOF and replicas.
     pub(crate) propagation: effects::Propagation,
     pub(crate) slowlog: slowlog::SlowLog,
+    /// MONITOR clients, in the order they asked.
+    pub(crate) monitors: Vec<ClientId>,
 }
 
 impl Engine {
@@ -220,6 +223,7 @@ impl Engine {
             tracking: tracking::Tracking::default(),
             propagation: effects::Propagation::default(),
             slowlog: slowlog::SlowLog::default(),
+            monitors: Vec::new(),
         }
     }
 
@@ -257,11 +261,13 @@ impl Engine {
     }
 
     /// Drops what other parts of the engine hold for a client: its
-    /// transaction and watches, subscriptions and tracking (disconnect, RESET).
+    /// transaction and watches, subscriptions, tracking and MONITOR
+    /// (disconnect, RESET).
     pub(crate) fn forget_client_state(&mut self, id: ClientId) {
         self.discard_transaction(id);
         self.unsubscribe_all(id);
         self.tracking_off(id);
+        self.remove_monitor(id);
     }
 
     /// The configuration in force (CONFIG SET changes it through commands).

@@ -1,7 +1,6 @@
 //! The server's side of the engine's [`Host`] trait: what the engine asks of the
 //! outside world (socket figures, memory and CPU, shutdown, the config file).
 
-
 use kv_config::ApplyError;
 use kv_engine::{ClientId, ClientIo, Config, Host, ProcessStats, SaveMode};
 

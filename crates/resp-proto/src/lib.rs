@@ -72,5 +72,5 @@ pub use error::ProtocolError;
 pub use frame::{Frame, encode};
 pub use number::parse_i64;
 pub use request::{Argv, ArgvIter, OwnedArgv, Parsed, RequestLimits, RequestParser};
-pub use split::{UnbalancedQuotes, split_args, split_args_into};
+pub use split::{UnbalancedQuotes, repr, split_args, split_args_into};
 pub use write::format_double;

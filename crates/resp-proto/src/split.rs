@@ -159,9 +159,47 @@ pub fn split_args_into(
     }
 }
 
+/// Redis's `sdscatrepr`, the inverse of [`split_args`]: `s` double-quoted
+/// and escaped so that `split_args` turns it back into the same bytes. CONFIG
+/// REWRITE and MONITOR write arguments this way.
+pub fn repr(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    for &b in s {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x07 => out.extend_from_slice(b"\\a"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x20..=0x7e => out.push(b),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'x',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 15)],
+                ]);
+            }
+        }
+    }
+    out.push(b'"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repr_escapes_what_split_args_unescapes() {
+        let raw = b"a \"b\"\\\n\r\t\x07\x08\x01\xff ~";
+        let mut out = Vec::new();
+        repr(&mut out, raw);
+        assert_eq!(out, b"\"a \\\"b\\\"\\\\\\n\\r\\t\\a\\b\\x01\\xff ~\"");
+        assert_eq!(split_args(&out).unwrap(), vec![raw.to_vec()]);
+    }
 
     fn ok(line: &[u8], want: &[&[u8]]) {
         let got = split_args(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));

@@ -127,6 +127,7 @@ fn describe(engine: &Engine, c: &Client, io: ClientIo, out: &mut String) {
     let now = engine.now_ms;
     let mut flags = String::new();
     match c.kind {
+        _ if c.monitor => flags.push('O'),
         ClientKind::Replica => flags.push('S'),
         ClientKind::Master => flags.push('M'),
         ClientKind::PubSub => flags.push('P'),

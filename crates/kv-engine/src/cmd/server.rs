@@ -104,6 +104,21 @@ fn debug_allowed(ctx: &Ctx<'_>) -> bool {
     }
 }
 
+/// MONITOR — from now on, every command the server runs is shown to this
+/// client (see `crate::monitor`). A second MONITOR answers nothing.
+pub fn monitor_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
+    // Inside EXEC a reply per command is expected, which MONITOR would break.
+    if !ctx.may_block() {
+        return Err(CmdError::err(
+            "MONITOR isn't allowed for DENY BLOCKING client",
+        ));
+    }
+    if ctx.engine.add_monitor(ctx.client) {
+        ctx.reply.ok();
+    }
+    Ok(())
+}
+
 /// DEBUG <subcommand> ... — the subcommands operators and test suites use:
 /// HELP, SLEEP, SET-ACTIVE-EXPIRE, PAUSE-CRON, PROTOCOL, OBJECT, POPULATE,
 /// CHANGE-REPL-ID.
@@ -428,6 +443,15 @@ pub static COMMANDS: &[Command] = &[
         summary: "Returns the server time.",
         tips: &["nondeterministic_output"],
         handler: Some(time_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "monitor",
+        arity: 1,
+        flags: ADMIN | NOSCRIPT | LOADING | STALE,
+        group: Group::Server,
+        summary: "Streams every command the server runs to this connection.",
+        handler: Some(monitor_command),
         ..Command::BASE
     },
     Command {

@@ -8,6 +8,7 @@ mod basics;
 mod blocking;
 mod effects;
 mod limits;
+mod monitor;
 mod oracle;
 mod oracle_bitops;
 mod oracle_hash;
