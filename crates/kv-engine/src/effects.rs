@@ -738,6 +738,9 @@ mod tests {
             ["SELECT 0", "UNLINK a", "SELECT 3", "UNLINK b"]
         );
         assert_eq!(t.engine.expired_keys(), 2);
+        // CONFIG RESETSTAT zeroes it, as Redis's resetServerStats does.
+        t.run(&["CONFIG", "RESETSTAT"]);
+        assert_eq!(t.engine.expired_keys(), 0);
     }
 
     #[test]

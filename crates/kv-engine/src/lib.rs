@@ -424,6 +424,9 @@ impl Engine {
     /// CONFIG RESETSTAT: every counter INFO shows goes back to zero.
     pub fn reset_stats(&mut self) {
         self.stats.reset();
+        // The expiry counters live beside the keys they count.
+        self.expire_stats = cron::ExpireStats::default();
+        self.dbs.iter_mut().for_each(|db| db.expired_keys = 0);
         self.call_stats
             .iter_mut()
             .for_each(|s| *s = CallStats::default());
