@@ -327,22 +327,38 @@ pub(crate) fn compare_with(script: &[&[&str]], resp3: bool, args: &[&str]) {
     let kv = TestServer::start(args);
     let expected = run_script(redis.port, script, resp3);
     let actual = run_script(kv.port, script, resp3);
-    let mut failures = Vec::new();
+    let mut differences = Differences::default();
     for ((args, want), got) in script.iter().zip(&expected).zip(&actual) {
-        if want != got {
-            failures.push(format!(
-                "{args:?}\n  redis: {}\n  kv:    {}",
-                show(want),
-                show(got)
+        differences.check(args, want, got);
+    }
+    differences.assert_none();
+}
+
+/// The requests whose replies differed between Redis and kv, collected so
+/// that one failing run shows them all.
+#[derive(Default)]
+pub(crate) struct Differences(Vec<String>);
+
+impl Differences {
+    /// Records `request` if the two replies differ (each shown up to 400 bytes).
+    pub(crate) fn check(&mut self, request: impl std::fmt::Debug, redis: &[u8], kv: &[u8]) {
+        if redis != kv {
+            self.0.push(format!(
+                "{request:?}\n  redis: {}\n  kv:    {}",
+                show(&redis[..redis.len().min(400)]),
+                show(&kv[..kv.len().min(400)])
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} differences:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+
+    pub(crate) fn assert_none(self) {
+        assert!(
+            self.0.is_empty(),
+            "{} differences:\n{}",
+            self.0.len(),
+            self.0.join("\n")
+        );
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@
 //! million elements.
 
 use crate::harness::{Raw, TestServer, show};
+use crate::oracle::Differences;
 
 type Script = Vec<Vec<Vec<u8>>>;
 
@@ -314,27 +315,16 @@ fn compare(script: &Script, resp3: bool) {
     let kv = TestServer::start(&[]);
     let expected = run(redis.port, script, resp3);
     let actual = run(kv.port, script, resp3);
-    let mut failures = Vec::new();
+    let mut differences = Differences::default();
     for ((args, want), got) in script.iter().zip(&expected).zip(&actual) {
-        if want != got {
-            let shown: Vec<String> = args
-                .iter()
-                .take(4)
-                .map(|a| String::from_utf8_lossy(a).into_owned())
-                .collect();
-            failures.push(format!(
-                "{shown:?}\n  redis: {}\n  kv:    {}",
-                show(&want[..want.len().min(400)]),
-                show(&got[..got.len().min(400)])
-            ));
-        }
+        let shown: Vec<String> = args
+            .iter()
+            .take(4)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        differences.check(shown, want, got);
     }
-    assert!(
-        failures.is_empty(),
-        "{} differences:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    differences.assert_none();
 }
 
 #[test]

@@ -12,8 +12,8 @@
 //! are compared where the answer is forced; elsewhere only the reply's first
 //! line — its type and length — must match, and what remains is checked after.
 
-use crate::harness::{Raw, TestServer, show};
-use crate::oracle::compare;
+use crate::harness::{Raw, TestServer};
+use crate::oracle::{Differences, compare};
 
 const WRONGTYPE_KEY: &str = "str";
 
@@ -479,7 +479,7 @@ fn compare_random(script: &[&[&str]], resp3: bool) {
         want.call(&["HELLO", "3"]);
         got.call(&["HELLO", "3"]);
     }
-    let mut failures = Vec::new();
+    let mut differences = Differences::default();
     for args in script {
         let (shape_only, args) = match args.split_first() {
             Some((&"?", rest)) => (true, rest),
@@ -487,25 +487,13 @@ fn compare_random(script: &[&[&str]], resp3: bool) {
         };
         let a = want.call(args);
         let b = got.call(args);
-        let same = if shape_only {
-            first_line(&a) == first_line(&b)
+        if shape_only {
+            differences.check(args, first_line(&a), first_line(&b));
         } else {
-            a == b
-        };
-        if !same {
-            failures.push(format!(
-                "{args:?}\n  redis: {}\n  kv:    {}",
-                show(&a),
-                show(&b)
-            ));
+            differences.check(args, &a, &b);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} differences:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    differences.assert_none();
 }
 
 #[test]
