@@ -103,6 +103,9 @@ pub struct Config {
     pub notify_keyspace_events: u32,
     /// Keys the tracking table may hold before invalidating the oldest (0: no limit).
     pub tracking_table_max_keys: u64,
+    /// The `rename-command` lines, in file order (kv-engine checks and applies
+    /// them: only it knows the command table).
+    pub command_renames: Vec<CommandRename>,
     /// Microseconds a command must take to be logged in SLOWLOG (negative: never).
     pub slowlog_log_slower_than: i64,
     /// Entries SLOWLOG keeps.
@@ -193,6 +196,7 @@ impl Default for Config {
             hll_sparse_max_bytes: 0,
             notify_keyspace_events: 0,
             tracking_table_max_keys: 0,
+            command_renames: Vec::new(),
             slowlog_log_slower_than: 0,
             slowlog_max_len: 0,
             maxmemory: 0,
@@ -232,6 +236,30 @@ impl std::fmt::Debug for Config {
             }
         }
         m.finish()
+    }
+}
+
+/// A `rename-command <from> <to>` line: the command called `from` answers to
+/// `to` instead, or to nothing when `to` is empty. Kept with where it was
+/// written, so that a refusal is reported at its line as Redis reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandRename {
+    pub from: Vec<u8>,
+    pub to: Vec<u8>,
+    pub file: String,
+    pub line: usize,
+    pub text: String,
+}
+
+impl CommandRename {
+    /// The fatal configuration error for this line.
+    pub fn refused(&self, message: &str) -> ConfigError {
+        ConfigError::Line {
+            file: self.file.clone(),
+            line: self.line,
+            text: self.text.clone(),
+            message: message.to_string(),
+        }
     }
 }
 
@@ -338,6 +366,17 @@ impl Loader<'_> {
             };
             let name = String::from_utf8_lossy(first).to_ascii_lowercase();
             let args: Vec<&[u8]> = rest.iter().map(Vec::as_slice).collect();
+            if name == "rename-command" && args.len() == 2 {
+                self.config.mention(file_directive("rename-command"));
+                self.config.command_renames.push(CommandRename {
+                    from: args[0].to_vec(),
+                    to: args[1].to_vec(),
+                    file: source.to_string(),
+                    line: n + 1,
+                    text: line.to_string(),
+                });
+                continue;
+            }
             self.line(&name, &args, depth).map_err(|e| match e {
                 LineError::Message(m) => fail(m),
                 LineError::Nested(e) => e,
@@ -410,7 +449,6 @@ impl Loader<'_> {
                 self.load_text(&text, &path, depth + 1)
                     .map_err(LineError::Nested)
             }
-            "rename-command" if args.len() == 2 => Err(self.refuse_file(name, args)),
             "user" if !args.is_empty() => {
                 if is_noop_default_user(args) {
                     Ok(())

@@ -1491,7 +1491,7 @@ pub static FILE_DIRECTIVES: &[FileDirective] = &[
     },
     FileDirective {
         name: "rename-command",
-        support: unsupported(never, "renaming or disabling commands is not implemented"),
+        support: S,
     },
     FileDirective {
         name: "user",

@@ -281,10 +281,6 @@ fn unsupported_values_are_refused_with_a_reason() {
             "kv does not support 'socket-mark-id 1' yet (marking sockets (SO_MARK) is not implemented)",
         ),
         (
-            "rename-command FLUSHALL \"\"",
-            "kv does not support 'rename-command FLUSHALL \"\"' yet (renaming or disabling commands is not implemented)",
-        ),
-        (
             "user bob on >pw ~* +@all",
             "kv does not support 'user bob on >pw ~* +@all' yet (ACL users other than an unrestricted default user are not implemented)",
         ),
@@ -511,4 +507,33 @@ proptest::proptest! {
             let _ = Config::default().set(&[(n.as_bytes(), words.join(" ").as_bytes())]);
         }
     }
+}
+
+#[test]
+fn rename_command_lines_are_kept_in_order_with_their_place() {
+    let c = Config::load(
+        "port 7000\nrename-command FLUSHALL \"\"\n  rename-command config my-config\n",
+        "main.conf",
+        &mut |_| Ok(String::new()),
+    )
+    .expect("loads");
+    let renames: Vec<(&[u8], &[u8], usize)> = c
+        .command_renames
+        .iter()
+        .map(|r| (&r.from[..], &r.to[..], r.line))
+        .collect();
+    assert_eq!(
+        renames,
+        [
+            (&b"FLUSHALL"[..], &b""[..], 2),
+            (&b"config"[..], &b"my-config"[..], 3)
+        ]
+    );
+    assert_eq!(
+        c.command_renames[1]
+            .refused("No such command in rename-command")
+            .to_string(),
+        "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 3\n\
+         >>> 'rename-command config my-config'\nNo such command in rename-command"
+    );
 }

@@ -105,7 +105,7 @@ impl Engine {
             return Outcome::Close;
         }
 
-        let found = match command::index().find(name) {
+        let found = match self.renames.lookup(name) {
             Some(found) => Some(found),
             None => {
                 // As Redis's processCommand, which sets lastcmd from the lookup.
@@ -137,9 +137,10 @@ impl Engine {
                     }
                     None => {
                         me.last_cmd = "NULL";
+                        // The container as typed: a renamed one shows its new name.
                         let err = CmdError::UnknownSubcommand {
                             sub: error::lossy_prefix(sub_name, 128),
-                            parent: cmd.name.to_ascii_uppercase(),
+                            parent: String::from_utf8_lossy(name).to_ascii_uppercase(),
                         };
                         self.reject(client, Some(id), &argv, err);
                         return self.outcome(client);

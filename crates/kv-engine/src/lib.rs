@@ -193,6 +193,8 @@ pub struct Engine {
     pub(crate) slowlog: slowlog::SlowLog,
     /// MONITOR clients, in the order they asked.
     pub(crate) monitors: Vec<ClientId>,
+    /// `rename-command`: usually none.
+    pub(crate) renames: command::rename::Renames,
 }
 
 impl Engine {
@@ -224,6 +226,7 @@ impl Engine {
             propagation: effects::Propagation::default(),
             slowlog: slowlog::SlowLog::default(),
             monitors: Vec::new(),
+            renames: command::rename::Renames::default(),
         }
     }
 
@@ -268,6 +271,28 @@ impl Engine {
         self.unsubscribe_all(id);
         self.tracking_off(id);
         self.remove_monitor(id);
+    }
+
+    /// Applies the configuration's `rename-command` lines (the server checks
+    /// them with [`command::rename::Renames::build`] before it starts).
+    pub fn set_command_renames(&mut self, renames: command::rename::Renames) {
+        self.renames = renames;
+    }
+
+    /// The top-level command answering to `name`, `rename-command` applied.
+    #[inline]
+    pub(crate) fn find_command(&self, name: &[u8]) -> Option<(&'static Command, CommandIndex)> {
+        self.renames.lookup(name)
+    }
+
+    /// Whether COMMAND lists `cmd`: not once it, or the container of a
+    /// subcommand, was renamed to "".
+    pub(crate) fn command_listed(&self, cmd: &Command) -> bool {
+        let top = cmd.name.split('|').next().unwrap_or(cmd.name);
+        self.renames.is_empty()
+            || command::index()
+                .find(top.as_bytes())
+                .is_some_and(|(_, id)| self.renames.listed(id))
     }
 
     /// The configuration in force (CONFIG SET changes it through commands).

@@ -53,6 +53,9 @@ pub fn version_line() -> String {
 pub fn run(args: Vec<String>) -> Result<(), StartupError> {
     let (config, config_file) = Config::from_args(&args, &mut |path| std::fs::read_to_string(path))
         .map_err(|e| StartupError::Config(e.to_string()))?;
+    // Checked with the rest of the file, before anything starts, as Redis does.
+    let renames = kv_engine::command::rename::Renames::build(&config.command_renames)
+        .map_err(|e| StartupError::Config(e.to_string()))?;
     // Absolute now, before `dir` changes the working directory: CONFIG REWRITE
     // writes to it later (as Redis keeps its configfile absolute).
     let config_file = config_file.map(|f| {
@@ -163,6 +166,7 @@ pub fn run(args: Vec<String>) -> Result<(), StartupError> {
         lazyfree: HostState::spawn_lazyfree(),
     };
     let mut engine = Engine::new(config, facts);
+    engine.set_command_renames(renames);
     engine.set_time_us(start_us);
     let mut server = Server::new(poll, engine, host);
     log_warning!("Server initialized");

@@ -8,13 +8,22 @@ use resp_proto::Argv;
 use super::is;
 use crate::command::{self, Command, acl, flags};
 use crate::error::{CmdError, CmdResult};
-use crate::{Ctx, Reply};
+use crate::{Ctx, Engine, Reply};
+
+/// The top-level commands COMMAND lists, in table order (not those
+/// `rename-command` removed).
+fn listed(engine: &Engine) -> Vec<&'static Command> {
+    command::index()
+        .top_level()
+        .filter(|cmd| engine.command_listed(cmd))
+        .collect()
+}
 
 /// COMMAND — every command's COMMAND INFO entry.
 pub fn command_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
-    let index = command::index();
-    ctx.reply.array(index.top_level().count());
-    for cmd in index.top_level() {
+    let commands = listed(ctx.engine);
+    ctx.reply.array(commands.len());
+    for cmd in commands {
         reply_info(&mut ctx.reply, cmd);
     }
     Ok(())
@@ -22,18 +31,18 @@ pub fn command_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
 
 /// COMMAND COUNT
 pub fn command_count_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
-    ctx.reply
-        .integer(command::index().top_level().count() as i64);
+    let count = listed(ctx.engine).len();
+    ctx.reply.integer(count as i64);
     Ok(())
 }
 
-/// Finds a command by its full name: `get`, or `config|get` for a subcommand.
-fn find_by_full_name(name: &[u8]) -> Option<&'static Command> {
-    let index = command::index();
+/// Finds a command by its full name: `get`, or `config|get` for a subcommand
+/// (the parent as `rename-command` left it).
+fn find_by_full_name(engine: &Engine, name: &[u8]) -> Option<&'static Command> {
     match name.iter().position(|&b| b == b'|') {
-        None => index.find(name).map(|(c, _)| c),
+        None => engine.find_command(name).map(|(c, _)| c),
         Some(bar) => {
-            let (parent, _) = index.find(&name[..bar])?;
+            let (parent, _) = engine.find_command(&name[..bar])?;
             parent.subcommand(&name[bar + 1..]).map(|(c, _)| c)
         }
     }
@@ -46,7 +55,7 @@ pub fn command_info_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     ctx.reply.array(argv.len() - 2);
     for name in argv.iter().skip(2) {
-        match find_by_full_name(name) {
+        match find_by_full_name(ctx.engine, name) {
             Some(cmd) => reply_info(&mut ctx.reply, cmd),
             None => ctx.reply.null(),
         }
@@ -201,9 +210,12 @@ fn reply_key_spec(reply: &mut Reply<'_>, notes: &str, flags: &[&str], index: i32
 /// COMMAND DOCS [command-name ...]
 pub fn command_docs_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let found: Vec<&'static Command> = if argv.len() == 2 {
-        command::index().top_level().collect()
+        listed(ctx.engine)
     } else {
-        argv.iter().skip(2).filter_map(find_by_full_name).collect()
+        argv.iter()
+            .skip(2)
+            .filter_map(|name| find_by_full_name(ctx.engine, name))
+            .collect()
     };
     ctx.reply.map(found.len());
     for cmd in found {
@@ -322,6 +334,7 @@ pub fn command_list_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let names: Vec<&'static str> = command::index()
         .all
         .iter()
+        .filter(|cmd| ctx.engine.command_listed(cmd))
         .filter(|cmd| match &filter {
             Filter::All => true,
             Filter::Module => false,
@@ -339,10 +352,13 @@ pub fn command_list_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// The command named in `argv[2..]` and its keys' positions and flags, for
 /// GETKEYS (positions relative to the named command).
-fn keys_of(argv: Argv<'_>) -> Result<Vec<(usize, &'static [&'static str])>, CmdError> {
+fn keys_of(
+    engine: &Engine,
+    argv: Argv<'_>,
+) -> Result<Vec<(usize, &'static [&'static str])>, CmdError> {
     let call: Vec<&[u8]> = argv.iter().skip(2).collect();
-    let (mut cmd, _) = command::index()
-        .find(call[0])
+    let (mut cmd, _) = engine
+        .find_command(call[0])
         .ok_or_else(|| CmdError::err("Invalid command specified"))?;
     if !cmd.subcommands.is_empty()
         && let Some((sub, _)) = call.get(1).and_then(|s| cmd.subcommand(s))
@@ -366,7 +382,7 @@ fn keys_of(argv: Argv<'_>) -> Result<Vec<(usize, &'static [&'static str])>, CmdE
 
 /// COMMAND GETKEYS command [arg ...]
 pub fn command_getkeys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let positions = keys_of(argv)?;
+    let positions = keys_of(ctx.engine, argv)?;
     ctx.reply.array(positions.len());
     for (p, _) in positions {
         ctx.reply.bulk(argv.arg(p + 2));
@@ -376,7 +392,7 @@ pub fn command_getkeys_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// COMMAND GETKEYSANDFLAGS command [arg ...]
 pub fn command_getkeysandflags_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let positions = keys_of(argv)?;
+    let positions = keys_of(ctx.engine, argv)?;
     ctx.reply.array(positions.len());
     for (p, flags) in positions {
         ctx.reply.array(2);

@@ -12,6 +12,7 @@
 //!   `subcommands`; every other entry has a handler.
 //! - Lookup never allocates: the requested name is lowercased into a stack buffer.
 
+pub mod rename;
 pub mod syntax;
 pub mod table;
 

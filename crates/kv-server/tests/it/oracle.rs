@@ -682,3 +682,36 @@ fn client_list_and_blocked_count_match_redis() {
     let kv = TestServer::start(&[]);
     assert_eq!(client_view_script(kv.port), client_view_script(redis.port));
 }
+
+/// `rename-command` beside Redis: the old names are unknown, the new ones
+/// work, and COMMAND shows what Redis shows.
+#[test]
+fn renamed_commands_match_redis() {
+    let script: &[&[&str]] = &[
+        &["FLUSHALL"],
+        &["CONFIG", "GET", "port"],
+        &["MY-CONFIG", "GET", "maxclients"],
+        &["my-config", "nosuch"],
+        // (COMMAND INFO of a container lists its subcommands in Redis's hash
+        // order, and COMMAND COUNT counts commands kv lacks: not compared.)
+        &["COMMAND", "INFO", "flushall", "g", "get", "flushdb"],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "flush*"],
+        &["COMMAND", "GETKEYS", "my-config", "get", "x"],
+        &["COMMAND", "DOCS", "flushall"],
+        &["G", "k"],
+        &["GET", "k"],
+    ];
+    let args = [
+        "--rename-command",
+        "flushall",
+        "",
+        "--rename-command",
+        "config",
+        "my-config",
+        "--rename-command",
+        "get",
+        "g",
+    ];
+    compare_with(script, false, &args);
+    compare_with(script, true, &args);
+}
