@@ -21,6 +21,8 @@ pub struct Ctx<'a> {
     /// Set by a blocking command that found nothing: park on these keys until
     /// this deadline (Unix ms, 0 forever) instead of replying.
     pub(crate) block: Option<(Vec<Box<[u8]>>, u64)>,
+    /// The request to park instead of the one received (see [`Ctx::block_on_as`]).
+    pub(crate) block_argv: Option<resp_proto::OwnedArgv>,
     /// This run is a parked client's retry after one of its keys got data.
     pub(crate) retry: bool,
     /// The command runs inside EXEC (or, later, a script): it must not block.
@@ -55,6 +57,22 @@ impl<'a> Ctx<'a> {
             return;
         }
         self.block = Some((keys, deadline_ms));
+    }
+
+    /// [`Ctx::block_on`], parking `argv` instead of the request received: the
+    /// retry runs it, so a body whose arguments meant something at the time
+    /// it blocked (XREAD's `$`, the last ID then) parks them resolved, as
+    /// Redis keeps the resolved IDs of a blocked XREAD.
+    pub fn block_on_as(
+        &mut self,
+        keys: Vec<Box<[u8]>>,
+        deadline_ms: u64,
+        argv: resp_proto::OwnedArgv,
+    ) {
+        self.block_on(keys, deadline_ms);
+        if self.block.is_some() {
+            self.block_argv = Some(argv);
+        }
     }
 
     /// Whether the command may block (false inside EXEC), for the bodies whose
@@ -406,6 +424,7 @@ impl<'a> Ctx<'a> {
             db::Value::Hash(h) => h.is_empty(),
             db::Value::Set(s) => s.is_empty(),
             db::Value::ZSet(z) => z.is_empty(),
+            db::Value::Stream(_) => false,
         };
         if empty {
             db.remove_id(id);

@@ -21,6 +21,7 @@ use kv_types::dict::{Dict, Id, Keyed};
 use kv_types::hash::Hash;
 use kv_types::list::List;
 use kv_types::set::Set;
+use kv_types::stream::Stream;
 use kv_types::string::{Bytes, Str};
 use kv_types::zset::SortedSet;
 
@@ -40,6 +41,7 @@ pub enum Value {
     Hash(Hash),
     Set(Set),
     ZSet(Box<SortedSet>),
+    Stream(Box<Stream>),
 }
 
 // Every key's entry holds one `Value`: growing it costs memory per key.
@@ -54,6 +56,7 @@ impl Value {
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -65,6 +68,7 @@ impl Value {
             Value::Hash(h) => h.encoding_name(),
             Value::Set(s) => s.encoding_name(),
             Value::ZSet(z) => z.encoding_name(),
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -76,6 +80,7 @@ impl Value {
             Value::Hash(h) => h.mem_usage(),
             Value::Set(s) => s.mem_usage(),
             Value::ZSet(z) => z.mem_usage(),
+            Value::Stream(s) => s.mem_usage(),
         }
     }
 
@@ -136,6 +141,28 @@ typed_collection!(List, List);
 typed_collection!(Hash, Hash);
 typed_collection!(Set, Set);
 typed_collection!(SortedSet, ZSet);
+
+impl Typed for Stream {
+    fn of(value: &Value) -> Option<&Self> {
+        match value {
+            Value::Stream(v) => Some(v),
+            _ => None,
+        }
+    }
+    fn of_mut(value: &mut Value) -> Option<&mut Self> {
+        match value {
+            Value::Stream(v) => Some(v),
+            _ => None,
+        }
+    }
+    fn into_value(self) -> Value {
+        Value::Stream(self.into())
+    }
+    /// An empty stream is kept, as Redis keeps it (its IDs and groups live on).
+    fn is_empty_value(&self) -> bool {
+        false
+    }
+}
 
 impl Typed for Str {
     fn of(value: &Value) -> Option<&Self> {

@@ -265,13 +265,14 @@ impl Engine {
         let start_len = out.len();
         let started = host.monotonic_us();
 
-        let (result, block, own_args, dirtied) = {
+        let (result, block, block_argv, own_args, dirtied) = {
             let mut ctx = Ctx {
                 engine: self,
                 client,
                 reply: Reply::new(&mut out, resp3),
                 host,
                 block: None,
+                block_argv: None,
                 retry,
                 deny_blocking: mode == CallMode::InExec,
                 own_args: OwnArgs::AsIs,
@@ -280,7 +281,13 @@ impl Engine {
             };
             let result = handler(&mut ctx, argv);
             let dirtied = ctx.force_propagate || ctx.engine.dirty != dirty_before;
-            (result, ctx.block, (ctx.own_args, ctx.own_targets), dirtied)
+            (
+                result,
+                ctx.block,
+                ctx.block_argv,
+                (ctx.own_args, ctx.own_targets),
+                dirtied,
+            )
         };
         // The seam, after the body: keys this command found expired are
         // reported before its own arguments are queued.
@@ -339,7 +346,7 @@ impl Engine {
                             db,
                             keys,
                             deadline_ms,
-                            argv: argv.to_owned_argv(),
+                            argv: block_argv.unwrap_or_else(|| argv.to_owned_argv()),
                             command: id,
                         },
                     );

@@ -115,6 +115,16 @@ pub mod events {
     pub const ZUNIONSTORE: Event = event(n::ZSET, "zunionstore");
     pub const ZDIFFSTORE: Event = event(n::ZSET, "zdiffstore");
     pub const ZRANGESTORE: Event = event(n::ZSET, "zrangestore");
+
+    pub const XADD: Event = event(n::STREAM, "xadd");
+    pub const XTRIM: Event = event(n::STREAM, "xtrim");
+    pub const XDEL: Event = event(n::STREAM, "xdel");
+    pub const XSETID: Event = event(n::STREAM, "xsetid");
+    pub const XGROUP_CREATE: Event = event(n::STREAM, "xgroup-create");
+    pub const XGROUP_CREATECONSUMER: Event = event(n::STREAM, "xgroup-createconsumer");
+    pub const XGROUP_DELCONSUMER: Event = event(n::STREAM, "xgroup-delconsumer");
+    pub const XGROUP_DESTROY: Event = event(n::STREAM, "xgroup-destroy");
+    pub const XGROUP_SETID: Event = event(n::STREAM, "xgroup-setid");
 }
 
 /// How the running command's own arguments are propagated.

@@ -11,5 +11,6 @@ pub mod listpack;
 pub mod score;
 pub mod set;
 pub mod skiplist;
+pub mod stream;
 pub mod string;
 pub mod zset;

@@ -20,6 +20,7 @@ pub mod pubsub;
 pub mod server;
 pub mod set;
 pub mod slowlog;
+pub mod stream;
 pub mod string;
 pub mod zset;
 

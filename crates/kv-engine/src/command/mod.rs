@@ -144,6 +144,7 @@ pub enum Group {
     Transactions,
     Bitmap,
     HyperLogLog,
+    Stream,
 }
 
 impl Group {
@@ -161,6 +162,7 @@ impl Group {
             Group::Transactions => "transactions",
             Group::Bitmap => "bitmap",
             Group::HyperLogLog => "hyperloglog",
+            Group::Stream => "stream",
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::cmd::{
     bitops, client, connection, expire, hash, hll, info, introspection, keyspace, list, lolwut,
-    multi, pubsub, server, set, slowlog, string, zset,
+    multi, pubsub, server, set, slowlog, stream, string, zset,
 };
 
 use super::Command;
@@ -32,6 +32,7 @@ pub static FAMILIES: &[&[Command]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    stream::COMMANDS,
     multi::COMMANDS,
     pubsub::COMMANDS,
 ];
