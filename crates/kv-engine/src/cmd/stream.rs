@@ -862,10 +862,8 @@ fn serve_stream(
         let (s, reply) = ctx
             .read_typed::<Stream>(key)?
             .expect("served streams exist");
-        match gt.incr() {
-            Some(start) => reply_entries(reply, s.range(start, StreamId::MAX).take(take)),
-            None => reply_entries(reply, std::iter::empty()),
-        };
+        let start = gt.incr().unwrap_or(StreamId::MIN);
+        reply_entries(reply, s.range(start, StreamId::MAX).take(take));
         return Ok(());
     };
     let now = ctx.now_ms();
@@ -885,8 +883,10 @@ fn serve_stream(
     let mut claims: Vec<(StreamId, u64, u64)> = Vec::new();
     let mut moved_last = false;
     match want {
-        Want::After(start) => {
-            // History: only this consumer's pending entries.
+        Want::After(gt) => {
+            // History: only this consumer's pending entries after `gt`
+            // (past the last ID, the increment wraps to 0-0 as in Redis).
+            let start = gt.incr().unwrap_or(StreamId::MIN);
             let (entries, g) = s.entries_and_group(group_name).expect("checked");
             let pending: Vec<StreamId> = g.consumers[consumer]
                 .pel
