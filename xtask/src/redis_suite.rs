@@ -50,6 +50,8 @@ pub const UNITS: &[&str] = &[
     "pubsubshard",
     "tracking",
     "slowlog",
+    "type/stream",
+    "type/stream-cgroups",
 ];
 
 const VERSION: &str = "7.0.15";

@@ -223,3 +223,64 @@ fn streams_match_redis() {
     compare(SCRIPT, false);
     compare(SCRIPT, true);
 }
+
+use crate::blocking::{on_both, wait_blocked};
+use crate::harness::{Raw, show};
+
+/// XREADGROUP `>` BLOCK 0 on two connections, woken in the order they
+/// blocked by XADDs from a third; `XREAD $` waits for what comes after the
+/// ID at the time it blocked; a destroyed group and a deleted key wake their
+/// readers with Redis's errors.
+fn stream_blocking(port: u16) -> Vec<Vec<u8>> {
+    let mut ctl = Raw::connect(port);
+    let mut a = Raw::connect(port);
+    let mut b = Raw::connect(port);
+    let mut t = vec![ctl.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])];
+    a.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"alice", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    wait_blocked(&mut ctl, 1);
+    b.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"bob", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    wait_blocked(&mut ctl, 2);
+    t.push(ctl.call(&["XADD", "s", "1-0", "f", "v1"]));
+    t.push(a.read_raw());
+    t.push(ctl.call(&["XADD", "s", "2-0", "f", "v2"]));
+    t.push(b.read_raw());
+    t.push(ctl.call(&["XPENDING", "s", "g"]));
+    // XREAD $: the entry added while it waits, not the older ones.
+    a.cmd(&[b"XREAD", b"BLOCK", b"0", b"STREAMS", b"s", b"$"]);
+    wait_blocked(&mut ctl, 1);
+    t.push(ctl.call(&["XADD", "s", "3-0", "f", "v3"]));
+    t.push(a.read_raw());
+    // The group goes away under a blocked reader.
+    t.push(ctl.call(&["XREADGROUP", "GROUP", "g", "carol", "STREAMS", "s", ">"]));
+    a.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"alice", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    wait_blocked(&mut ctl, 1);
+    t.push(ctl.call(&["XGROUP", "DESTROY", "s", "g"]));
+    t.push(a.read_raw());
+    // The key goes away under a blocked reader.
+    t.push(ctl.call(&["XGROUP", "CREATE", "s", "g", "$"]));
+    b.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"bob", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    wait_blocked(&mut ctl, 1);
+    t.push(ctl.call(&["DEL", "s"]));
+    t.push(b.read_raw());
+    // A timeout answers a null array; RESP3 a null.
+    t.push(a.call(&["XREAD", "BLOCK", "10", "STREAMS", "s", "$"]));
+    t.push(a.call(&["HELLO", "3"]).split_at(1).0.to_vec());
+    t.push(a.call(&["XREAD", "BLOCK", "10", "STREAMS", "s", "$"]));
+    t.push(ctl.call(&["XADD", "s", "5-0", "f", "v"]));
+    b.cmd(&[b"HELLO", b"3"]);
+    b.read_raw();
+    b.cmd(&[b"XREAD", b"BLOCK", b"0", b"STREAMS", b"s", b"5-0"]);
+    wait_blocked(&mut ctl, 1);
+    t.push(ctl.call(&["XADD", "s", "6-0", "f", "v"]));
+    t.push(b.read_raw());
+    t
+}
+
+#[test]
+fn blocked_stream_readers_are_woken_as_redis_wakes_them() {
+    let t = on_both(stream_blocking);
+    assert_eq!(
+        show(&t[2]),
+        "*1\\r\\n*2\\r\\n$1\\r\\ns\\r\\n*1\\r\\n*2\\r\\n$3\\r\\n1-0\\r\\n*2\\r\\n$1\\r\\nf\\r\\n$2\\r\\nv1\\r\\n"
+    );
+}
