@@ -2163,3 +2163,89 @@ static XINFO_SUBCOMMANDS: &[Command] = &[
         ..Command::BASE
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{TestEngine, check};
+
+    #[test]
+    fn stream_basics() {
+        check(&[
+            (&["XADD", "s", "1-1", "a", "1"], "$3|1-1|"),
+            (&["XADD", "s", "1-*", "b", "2"], "$3|1-2|"),
+            (
+                &["XADD", "s", "1-1", "a", "1"],
+                "-ERR The ID specified in XADD is equal or smaller than the target stream top item|",
+            ),
+            (
+                &["XADD", "s", "0-0", "a", "1"],
+                "-ERR The ID specified in XADD must be greater than 0-0|",
+            ),
+            (&["XLEN", "s"], ":2|"),
+            (&["TYPE", "s"], "+stream|"),
+            (&["OBJECT", "ENCODING", "s"], "$6|stream|"),
+            (
+                &["XRANGE", "s", "(1-1", "+"],
+                "*1|*2|$3|1-2|*2|$1|b|$1|2|",
+            ),
+            (&["XDEL", "s", "1-1", "1-2"], ":2|"),
+            // An empty stream stays.
+            (&["EXISTS", "s"], ":1|"),
+            (&["XADD", "s", "NOMKSTREAM", "2-0", "a", "1"], "$3|2-0|"),
+            (&["XADD", "n", "NOMKSTREAM", "2-0", "a", "1"], "$-1|"),
+            (
+                &["XINFO", "GROUPS", "nosuch"],
+                "-ERR no such key|",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn stream_writes_propagate_as_redis_writes_its_aof() {
+        let mut t = TestEngine::new();
+        t.set_time_ms(1796317728225);
+        t.record_propagation();
+        for args in [
+            &["XADD", "s", "5-*", "a", "1"][..],
+            &["XADD", "s", "5-*", "a", "2"],
+            &["XADD", "s", "MAXLEN", "~", "10", "LIMIT", "5", "6-0", "a", "2"],
+            &["XGROUP", "CREATE", "s", "g", "0"],
+            &["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "s", ">"],
+            &["XREADGROUP", "GROUP", "g", "d", "NOACK", "STREAMS", "s", ">"],
+            &["XCLAIM", "s", "g", "e", "0", "5-0", "JUSTID", "TIME", "1000"],
+            &["XCLAIM", "s", "g", "e", "0", "9-0", "LASTID", "9-0"],
+            &["XTRIM", "s", "MINID", "~", "0"],
+            &["XTRIM", "s", "MAXLEN", "~", "0"],
+            &["XADD", "s", "MINID", "~", "0", "7-0", "a", "3"],
+            &["XAUTOCLAIM", "s", "g", "f", "0", "0"],
+            &["XDEL", "s", "5-0"],
+            &["XAUTOCLAIM", "s", "g", "f", "0", "0"],
+            &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "0"],
+            &["XSETID", "s", "10-0"],
+            &["XACK", "s", "g", "5-1"],
+        ] {
+            t.run(args);
+        }
+        assert_eq!(
+            t.propagated(),
+            [
+                "SELECT 0",
+                "XADD s 5-0 a 1",
+                "XADD s 5-1 a 2",
+                "XADD s MAXLEN = 3 LIMIT 5 6-0 a 2",
+                "XGROUP CREATE s g 0",
+                "XCLAIM s g c 0 5-0 TIME 1796317728225 RETRYCOUNT 1 FORCE JUSTID LASTID 5-0",
+                "MULTI",
+                "XGROUP CREATECONSUMER s g d",
+                "XGROUP SETID s g 6-0 ENTRIESREAD 3",
+                "EXEC",
+                "XCLAIM s g e 0 5-0 TIME 1000 RETRYCOUNT 1 FORCE JUSTID LASTID 6-0",
+                "XGROUP SETID s g 9-0 ENTRIESREAD 3",
+                "XTRIM s MAXLEN = 0",
+                "XADD s MINID = 7-0 7-0 a 3",
+                "XCLAIM s g e 0 5-0 TIME 1000 RETRYCOUNT 1 FORCE JUSTID LASTID 9-0",
+                "XSETID s 10-0",
+            ]
+        );
+    }
+}
