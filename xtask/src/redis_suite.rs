@@ -237,6 +237,14 @@ fn prepare(suite: &Path, kv_bin: &Path) -> Result<()> {
             "appendfsync always} tags {external:skip kv:unsupported}}",
         )
     })?;
+    for unit in ["stream", "stream-cgroups"] {
+        edit(&suite.join(format!("tests/unit/type/{unit}.tcl")), |text| {
+            text.replace(
+                "{tags {\"stream needs:debug\"} overrides {appendonly yes",
+                "{tags {\"stream needs:debug kv:unsupported\"} overrides {appendonly yes",
+            )
+        })?;
+    }
     edit(&suite.join("tests/support/util.tcl"), |text| {
         text.replace(
             "proc memory_usage {key} {\n    set usage [r memory usage $key]",
