@@ -176,6 +176,18 @@ impl Blocking {
         self.released.retain(|c| *c != client);
     }
 
+    /// FLUSHDB/FLUSHALL of `db`: every key waited on there is looked at
+    /// again, so that clients blocked in XREADGROUP learn their stream is
+    /// gone (Redis's scanDatabaseForDeletedStreams); other retries find
+    /// nothing and stay parked.
+    pub fn flushed(&mut self, db: usize) {
+        for (d, key) in self.waiting.keys() {
+            if *d == db && !self.ready.iter().any(|(rd, k)| rd == d && k == key) {
+                self.ready.push((*d, key.clone()));
+            }
+        }
+    }
+
     /// SWAPDB: as in Redis, parked clients stay in their database number
     /// (they do not follow the data), and every key waited on in either
     /// database is looked at again, since the swap may have brought a list

@@ -162,6 +162,7 @@ impl<'a> Ctx<'a> {
     /// tracking clients get the flush invalidation (Redis's signalFlushedDb).
     pub fn flushing(&mut self, index: usize) {
         self.engine.touch_watched_db(index, None);
+        self.engine.blocking.flushed(index);
         self.engine.tracking_flushed();
     }
 

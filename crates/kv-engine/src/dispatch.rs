@@ -334,6 +334,10 @@ impl Engine {
             if failed {
                 stats.failed += 1;
             }
+        } else if failed {
+            // A parked client answered with an error (a stream's group or
+            // key gone) counts as a failed call, as updateStatsOnUnblock.
+            self.call_stats[id.0 as usize].failed += 1;
         }
 
         let parked = match block {

@@ -506,7 +506,14 @@ impl Group {
     /// XCLAIM/XAUTOCLAIM of the pending `id` by `consumer` (which must
     /// exist): it moves to `consumer`, delivered at `time`, its count set to
     /// `retrycount` when that is ≥ 0, else bumped unless `justid`.
-    pub fn claim(&mut self, id: StreamId, consumer: &[u8], time: u64, retrycount: i64, justid: bool) {
+    pub fn claim(
+        &mut self,
+        id: StreamId,
+        consumer: &[u8],
+        time: u64,
+        retrycount: i64,
+        justid: bool,
+    ) {
         let Some(nack) = self.pel.get_mut(&id) else {
             return;
         };
@@ -709,7 +716,10 @@ impl Stream {
         fields: &[&[u8]],
         limits: NodeLimits,
     ) -> Result<StreamId, AddError> {
-        debug_assert!(fields.len() % 2 == 0, "fields and values come in pairs");
+        debug_assert!(
+            fields.len().is_multiple_of(2),
+            "fields and values come in pairs"
+        );
         let id = self.next_id(want, now_ms)?;
         let total: u64 = fields.iter().map(|f| f.len() as u64).sum();
         if total > LISTPACK_MAX_SIZE {
@@ -771,7 +781,11 @@ impl Stream {
                     .all(|pair| get_bytes(&chunk.data, &mut at) == pair[0])
         };
         let ms_delta = id.ms - key.ms;
-        let seq = if ms_delta == 0 { id.seq - key.seq } else { id.seq };
+        let seq = if ms_delta == 0 {
+            id.seq - key.seq
+        } else {
+            id.seq
+        };
         let data = &mut chunk.data;
         data.push(if same { FLAG_SAME_FIELDS } else { 0 });
         put_varint(data, ms_delta);
@@ -1216,11 +1230,7 @@ impl<'a> Iterator for RevRange<'a> {
             if self.cur.is_none() {
                 let key = self.next_chunk.take()?;
                 let chunk = &self.chunks[&key];
-                self.next_chunk = self
-                    .chunks
-                    .range(..key)
-                    .next_back()
-                    .map(|(k, _)| *k);
+                self.next_chunk = self.chunks.range(..key).next_back().map(|(k, _)| *k);
                 self.cur = Some((key, chunk, chunk.offsets(key)));
             }
             let (key, chunk, offsets) = self.cur.as_mut().expect("set above");
@@ -1251,7 +1261,9 @@ mod tests {
         StreamId::new(ms, seq)
     }
 
-    fn owned(e: Entry<'_>) -> (StreamId, Vec<(Vec<u8>, Vec<u8>)>) {
+    type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
+    fn owned(e: Entry<'_>) -> (StreamId, Pairs) {
         (
             e.id,
             e.fields().map(|(f, v)| (f.to_vec(), v.to_vec())).collect(),
@@ -1280,17 +1292,32 @@ mod tests {
         };
         for i in 1..=10u64 {
             let v = i.to_string();
-            s.add(AddId::Auto, i, &[b"f", v.as_bytes()], limits).unwrap();
+            s.add(AddId::Auto, i, &[b"f", v.as_bytes()], limits)
+                .unwrap();
         }
-        s.add(AddId::Exact(id(10, 5)), 0, &[b"g", b"x", b"h", b"y"], limits)
-            .unwrap();
+        s.add(
+            AddId::Exact(id(10, 5)),
+            0,
+            &[b"g", b"x", b"h", b"y"],
+            limits,
+        )
+        .unwrap();
         assert_eq!(s.len(), 11);
         assert_eq!(s.node_count(), 4);
-        assert_eq!(s.next_id(AddId::Exact(id(10, 5)), 0), Err(AddError::NotGreater));
+        assert_eq!(
+            s.next_id(AddId::Exact(id(10, 5)), 0),
+            Err(AddError::NotGreater)
+        );
         assert_eq!(s.next_id(AddId::Ms(10), 0), Ok(id(10, 6)));
         let all: Vec<_> = s.range(StreamId::MIN, StreamId::MAX).map(owned).collect();
         assert_eq!(all.len(), 11);
-        assert_eq!(all[10].1, vec![(b"g".to_vec(), b"x".to_vec()), (b"h".to_vec(), b"y".to_vec())]);
+        assert_eq!(
+            all[10].1,
+            vec![
+                (b"g".to_vec(), b"x".to_vec()),
+                (b"h".to_vec(), b"y".to_vec())
+            ]
+        );
         let rev: Vec<_> = s.rev_range(id(3, 0), id(6, 0)).map(|e| e.id.ms).collect();
         assert_eq!(rev, vec![6, 5, 4, 3]);
         assert!(s.delete(id(5, 0)));
@@ -1339,7 +1366,7 @@ mod tests {
         ]
     }
 
-    type Model = BTreeMap<StreamId, Vec<(Vec<u8>, Vec<u8>)>>;
+    type Model = BTreeMap<StreamId, Pairs>;
 
     proptest! {
         #[test]

@@ -425,7 +425,11 @@ fn xrange_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, rev: bool) -> CmdResult {
         reply.null_array();
         return Ok(());
     }
-    let take = if count < 0 { usize::MAX } else { count as usize };
+    let take = if count < 0 {
+        usize::MAX
+    } else {
+        count as usize
+    };
     if rev {
         reply_entries(reply, s.rev_range(start, end).take(take));
     } else {
@@ -562,9 +566,8 @@ fn parse_read_args<'a>(
         let o = argv.arg(i);
         if is(o, "block") && more > 0 {
             i += 1;
-            let ms = parse_i64(argv.arg(i)).ok_or_else(|| {
-                CmdError::err("timeout is not an integer or out of range")
-            })?;
+            let ms = parse_i64(argv.arg(i))
+                .ok_or_else(|| CmdError::err("timeout is not an integer or out of range"))?;
             if ms < 0 {
                 return Err(CmdError::err("timeout is negative"));
             }
@@ -579,7 +582,7 @@ fn parse_read_args<'a>(
         } else if is(o, "streams") && more > 0 {
             out.keys_at = i + 1;
             let n = argc - out.keys_at;
-            if n % 2 != 0 {
+            if !n.is_multiple_of(2) {
                 return Err(CmdError::err(
                     "Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
                 ));
@@ -801,8 +804,7 @@ fn xread_retry(ctx: &mut Ctx<'_>, argv: Argv<'_>, args: &ReadArgs<'_>) -> CmdRes
             let Some(g) = s.group(group) else {
                 ctx.no_propagate();
                 return Err(CmdError::Raw(
-                    "NOGROUP the consumer group this client was blocked on no longer exists"
-                        .into(),
+                    "NOGROUP the consumer group this client was blocked on no longer exists".into(),
                 ));
             };
             if s.last_id() <= g.last_id {
@@ -914,7 +916,11 @@ fn serve_stream(
         Want::New => {
             let last = s.group(group_name).expect("checked").last_id;
             let start = last.incr().unwrap_or(StreamId::MAX);
-            let ids: Vec<StreamId> = s.range(start, StreamId::MAX).take(take).map(|e| e.id).collect();
+            let ids: Vec<StreamId> = s
+                .range(start, StreamId::MAX)
+                .take(take)
+                .map(|e| e.id)
+                .collect();
             // Read counters first (they look at the whole stream).
             let mut reads: Vec<i64> = Vec::with_capacity(ids.len());
             {
@@ -961,7 +967,16 @@ fn serve_stream(
     if ctx.propagating() {
         let last = id_text(last_id);
         for (id, time, count) in claims {
-            propagate_claim(ctx, key, group_name, consumer, &id_text(id), time, count, &last);
+            propagate_claim(
+                ctx,
+                key,
+                group_name,
+                consumer,
+                &id_text(id),
+                time,
+                count,
+                &last,
+            );
         }
         if noack && moved_last {
             let er = entries_read.to_string();
@@ -1094,7 +1109,8 @@ pub fn xgroup_create_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     };
     if existing.is_none() {
         let clock = ctx.access_clock();
-        ctx.db().insert(key, Typed::into_value(Stream::new()), clock);
+        ctx.db()
+            .insert(key, Typed::into_value(Stream::new()), clock);
         ctx.changed_by(key, events::NONE, 0);
     }
     let (s, reply) = ctx.write_typed::<Stream>(key)?.expect("exists now");
@@ -1371,9 +1387,8 @@ pub fn xclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         let more = argv.len() - 1 - j;
         let opt = argv.arg(j);
         let num = |arg: &[u8], what: &str| {
-            parse_i64(arg).ok_or_else(|| {
-                CmdError::err(format!("Invalid {what} option argument for XCLAIM"))
-            })
+            parse_i64(arg)
+                .ok_or_else(|| CmdError::err(format!("Invalid {what} option argument for XCLAIM")))
         };
         if is(opt, "force") {
             force = true;
@@ -1423,7 +1438,12 @@ pub fn xclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         let exists = entries.get(id);
         if exists.is_none() {
             if let Some(nack) = g.pel.get(&id) {
-                claims.push((at, nack.consumer.clone(), nack.delivery_time, nack.delivery_count));
+                claims.push((
+                    at,
+                    nack.consumer.clone(),
+                    nack.delivery_time,
+                    nack.delivery_count,
+                ));
                 propagate_last = false;
                 dirty += 1;
                 g.ack(id);
@@ -1485,7 +1505,15 @@ pub fn xclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if propagate_last {
         ctx.changed_by(key, events::NONE, 1);
         let er = entries_read.to_string();
-        ctx.also_propagate(&[b"XGROUP", b"SETID", key, group, &last, b"ENTRIESREAD", er.as_bytes()]);
+        ctx.also_propagate(&[
+            b"XGROUP",
+            b"SETID",
+            key,
+            group,
+            &last,
+            b"ENTRIESREAD",
+            er.as_bytes(),
+        ]);
     }
     ctx.no_propagate();
     Ok(())
@@ -1535,7 +1563,6 @@ pub fn xautoclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let (s, reply) = ctx.write_typed::<Stream>(key)?.expect("checked");
     let (entries, g) = s.entries_and_group(group).expect("checked");
     let mut attempts = count.saturating_mul(10);
-    let mut count = count;
     let mut claimed: Vec<Entry<'_>> = Vec::new();
     let mut deleted: Vec<StreamId> = Vec::new();
     let mut claims: Vec<(StreamId, Box<[u8]>, u64, u64)> = Vec::new();
@@ -1558,7 +1585,12 @@ pub fn xautoclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         let nack = &g.pel[&id];
         match entries.get(id) {
             None => {
-                claims.push((id, nack.consumer.clone(), nack.delivery_time, nack.delivery_count));
+                claims.push((
+                    id,
+                    nack.consumer.clone(),
+                    nack.delivery_time,
+                    nack.delivery_count,
+                ));
                 g.ack(id);
                 deleted.push(id);
                 count -= 1;
@@ -2184,19 +2216,13 @@ mod tests {
             (&["XLEN", "s"], ":2|"),
             (&["TYPE", "s"], "+stream|"),
             (&["OBJECT", "ENCODING", "s"], "$6|stream|"),
-            (
-                &["XRANGE", "s", "(1-1", "+"],
-                "*1|*2|$3|1-2|*2|$1|b|$1|2|",
-            ),
+            (&["XRANGE", "s", "(1-1", "+"], "*1|*2|$3|1-2|*2|$1|b|$1|2|"),
             (&["XDEL", "s", "1-1", "1-2"], ":2|"),
             // An empty stream stays.
             (&["EXISTS", "s"], ":1|"),
             (&["XADD", "s", "NOMKSTREAM", "2-0", "a", "1"], "$3|2-0|"),
             (&["XADD", "n", "NOMKSTREAM", "2-0", "a", "1"], "$-1|"),
-            (
-                &["XINFO", "GROUPS", "nosuch"],
-                "-ERR no such key|",
-            ),
+            (&["XINFO", "GROUPS", "nosuch"], "-ERR no such key|"),
         ]);
     }
 
@@ -2208,11 +2234,34 @@ mod tests {
         for args in [
             &["XADD", "s", "5-*", "a", "1"][..],
             &["XADD", "s", "5-*", "a", "2"],
-            &["XADD", "s", "MAXLEN", "~", "10", "LIMIT", "5", "6-0", "a", "2"],
+            &[
+                "XADD", "s", "MAXLEN", "~", "10", "LIMIT", "5", "6-0", "a", "2",
+            ],
             &["XGROUP", "CREATE", "s", "g", "0"],
-            &["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "s", ">"],
-            &["XREADGROUP", "GROUP", "g", "d", "NOACK", "STREAMS", "s", ">"],
-            &["XCLAIM", "s", "g", "e", "0", "5-0", "JUSTID", "TIME", "1000"],
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "c",
+                "COUNT",
+                "1",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            &[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "d",
+                "NOACK",
+                "STREAMS",
+                "s",
+                ">",
+            ],
+            &[
+                "XCLAIM", "s", "g", "e", "0", "5-0", "JUSTID", "TIME", "1000",
+            ],
             &["XCLAIM", "s", "g", "e", "0", "9-0", "LASTID", "9-0"],
             &["XTRIM", "s", "MINID", "~", "0"],
             &["XTRIM", "s", "MAXLEN", "~", "0"],

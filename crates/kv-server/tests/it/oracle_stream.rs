@@ -29,7 +29,9 @@ const SCRIPT: &[&[&str]] = &[
     &["XADD", "s", "MAXLEN", "2", "MINID", "1", "9-9", "a", "1"],
     &["XADD", "s", "LIMIT", "2", "9-9", "a", "1"],
     &["XADD", "s", "MAXLEN", "5", "LIMIT", "2", "9-9", "a", "1"],
-    &["XADD", "s", "MAXLEN", "~", "5", "LIMIT", "-1", "9-9", "a", "1"],
+    &[
+        "XADD", "s", "MAXLEN", "~", "5", "LIMIT", "-1", "9-9", "a", "1",
+    ],
     &["XLEN", "s"],
     &["XLEN", "nosuch"],
     &["TYPE", "s"],
@@ -42,7 +44,12 @@ const SCRIPT: &[&[&str]] = &[
     &["XRANGE", "s", "1", "1"],
     &["XRANGE", "s", "1-2", "(5"],
     &["XRANGE", "s", "(-", "+"],
-    &["XRANGE", "s", "(18446744073709551615-18446744073709551615", "+"],
+    &[
+        "XRANGE",
+        "s",
+        "(18446744073709551615-18446744073709551615",
+        "+",
+    ],
     &["XRANGE", "s", "-", "(0-0"],
     &["XRANGE", "s", "5", "1"],
     &["XRANGE", "s", "-", "+", "COUNT"],
@@ -60,7 +67,15 @@ const SCRIPT: &[&[&str]] = &[
     &["XSETID", "s", "100-0", "ENTRIESADDED", "1"],
     &["XSETID", "s", "100-0", "ENTRIESADDED", "-1"],
     &["XSETID", "s", "100-0", "MAXDELETEDID", "200-0"],
-    &["XSETID", "s", "100-0", "ENTRIESADDED", "10", "MAXDELETEDID", "3-0"],
+    &[
+        "XSETID",
+        "s",
+        "100-0",
+        "ENTRIESADDED",
+        "10",
+        "MAXDELETEDID",
+        "3-0",
+    ],
     &["XSETID", "nosuch", "1-1"],
     &["XSETID", "s", "100-0", "BOGUS", "1"],
     &["XINFO", "STREAM", "s"],
@@ -157,7 +172,17 @@ const SCRIPT: &[&[&str]] = &[
     &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "r", ">"],
     &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "r", ">"],
     &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "r", "0"],
-    &["XREADGROUP", "GROUP", "g", "bob", "COUNT", "1", "STREAMS", "r", "0"],
+    &[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "bob",
+        "COUNT",
+        "1",
+        "STREAMS",
+        "r",
+        "0",
+    ],
     &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "r", "1-0"],
     &["XREADGROUP", "GROUP", "g", "carol", "STREAMS", "r", "0"],
     &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "r", "$"],
@@ -165,7 +190,17 @@ const SCRIPT: &[&[&str]] = &[
     &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "nosuch", ">"],
     &["XREADGROUP", "STREAMS", "r", ">"],
     &["XREADGROUP", "GROUP", "g", "bob", "STREAMS", "r"],
-    &["XREADGROUP", "GROUP", "g", "bob", "BLOCK", "10", "STREAMS", "r", ">"],
+    &[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "bob",
+        "BLOCK",
+        "10",
+        "STREAMS",
+        "r",
+        ">",
+    ],
     &["XPENDING", "r", "g"],
     &["XPENDING", "r", "g", "-", "+", "10", "nobody"],
     &["XPENDING", "r", "g", "-", "+", "x"],
@@ -175,9 +210,24 @@ const SCRIPT: &[&[&str]] = &[
     &["XPENDING", "r", "nosuch"],
     &["XPENDING", "nosuch", "g"],
     &["XPENDING", "r", "g", "(2-0", "+", "10"],
-    &["XCLAIM", "r", "g", "alice", "0", "1-0", "TIME", "1000", "JUSTID"],
-    &["XCLAIM", "r", "g", "alice", "0", "2-0", "TIME", "2000", "RETRYCOUNT", "7"],
-    &["XCLAIM", "r", "g", "alice", "0", "9-0", "FORCE", "TIME", "1"],
+    &[
+        "XCLAIM", "r", "g", "alice", "0", "1-0", "TIME", "1000", "JUSTID",
+    ],
+    &[
+        "XCLAIM",
+        "r",
+        "g",
+        "alice",
+        "0",
+        "2-0",
+        "TIME",
+        "2000",
+        "RETRYCOUNT",
+        "7",
+    ],
+    &[
+        "XCLAIM", "r", "g", "alice", "0", "9-0", "FORCE", "TIME", "1",
+    ],
     &["XCLAIM", "r", "g", "alice", "x", "1-0"],
     &["XCLAIM", "r", "g", "alice", "0", "1-0", "IDLE", "x"],
     &["XCLAIM", "r", "g", "alice", "0", "1-0", "BOGUS"],
@@ -204,9 +254,30 @@ const SCRIPT: &[&[&str]] = &[
     &["XADD", "r", "3-0", "k", "v3"],
     &["XADD", "r", "4-0", "k", "v4"],
     &["XADD", "r", "5-0", "k", "v5"],
-    &["XREADGROUP", "GROUP", "g", "dave", "NOACK", "COUNT", "1", "STREAMS", "r", ">"],
+    &[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "dave",
+        "NOACK",
+        "COUNT",
+        "1",
+        "STREAMS",
+        "r",
+        ">",
+    ],
     &["XREADGROUP", "GROUP", "g", "dave", "STREAMS", "r", ">"],
-    &["XAUTOCLAIM", "r", "g", "erin", "0", "0", "COUNT", "1", "JUSTID"],
+    &[
+        "XAUTOCLAIM",
+        "r",
+        "g",
+        "erin",
+        "0",
+        "0",
+        "COUNT",
+        "1",
+        "JUSTID",
+    ],
     &["XAUTOCLAIM", "r", "g", "erin", "0", "(4-0", "JUSTID"],
     &["XINFO", "GROUPS", "r"],
     &["XGROUP", "DELCONSUMER", "r", "g", "erin"],
@@ -236,9 +307,29 @@ fn stream_blocking(port: u16) -> Vec<Vec<u8>> {
     let mut a = Raw::connect(port);
     let mut b = Raw::connect(port);
     let mut t = vec![ctl.call(&["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"])];
-    a.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"alice", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    a.cmd(&[
+        b"XREADGROUP",
+        b"GROUP",
+        b"g",
+        b"alice",
+        b"BLOCK",
+        b"0",
+        b"STREAMS",
+        b"s",
+        b">",
+    ]);
     wait_blocked(&mut ctl, 1);
-    b.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"bob", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    b.cmd(&[
+        b"XREADGROUP",
+        b"GROUP",
+        b"g",
+        b"bob",
+        b"BLOCK",
+        b"0",
+        b"STREAMS",
+        b"s",
+        b">",
+    ]);
     wait_blocked(&mut ctl, 2);
     t.push(ctl.call(&["XADD", "s", "1-0", "f", "v1"]));
     t.push(a.read_raw());
@@ -252,13 +343,33 @@ fn stream_blocking(port: u16) -> Vec<Vec<u8>> {
     t.push(a.read_raw());
     // The group goes away under a blocked reader.
     t.push(ctl.call(&["XREADGROUP", "GROUP", "g", "carol", "STREAMS", "s", ">"]));
-    a.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"alice", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    a.cmd(&[
+        b"XREADGROUP",
+        b"GROUP",
+        b"g",
+        b"alice",
+        b"BLOCK",
+        b"0",
+        b"STREAMS",
+        b"s",
+        b">",
+    ]);
     wait_blocked(&mut ctl, 1);
     t.push(ctl.call(&["XGROUP", "DESTROY", "s", "g"]));
     t.push(a.read_raw());
     // The key goes away under a blocked reader.
     t.push(ctl.call(&["XGROUP", "CREATE", "s", "g", "$"]));
-    b.cmd(&[b"XREADGROUP", b"GROUP", b"g", b"bob", b"BLOCK", b"0", b"STREAMS", b"s", b">"]);
+    b.cmd(&[
+        b"XREADGROUP",
+        b"GROUP",
+        b"g",
+        b"bob",
+        b"BLOCK",
+        b"0",
+        b"STREAMS",
+        b"s",
+        b">",
+    ]);
     wait_blocked(&mut ctl, 1);
     t.push(ctl.call(&["DEL", "s"]));
     t.push(b.read_raw());
