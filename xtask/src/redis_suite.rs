@@ -237,11 +237,17 @@ fn prepare(suite: &Path, kv_bin: &Path) -> Result<()> {
             "appendfsync always} tags {external:skip kv:unsupported}}",
         )
     })?;
+    // Streams: the AOF blocks, and the cgroups unit's two replication
+    // blocks (its only ones tagged external:skip alone).
     for unit in ["stream", "stream-cgroups"] {
         edit(&suite.join(format!("tests/unit/type/{unit}.tcl")), |text| {
             text.replace(
                 "{tags {\"stream needs:debug\"} overrides {appendonly yes",
                 "{tags {\"stream needs:debug kv:unsupported\"} overrides {appendonly yes",
+            )
+            .replace(
+                "start_server {tags {\"external:skip\"}} {\n        set master [srv -1 client]",
+                "start_server {tags {\"external:skip kv:unsupported\"}} {\n        set master [srv -1 client]",
             )
         })?;
     }
