@@ -109,7 +109,7 @@ fn reply_info(reply: &mut Reply<'_>, cmd: &Command) {
 fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     let k = cmd.keys;
     let fixed = usize::from(k.first > 0) + usize::from(k.first > 0 && !k.second_flags.is_empty());
-    reply.set(fixed + usize::from(k.keynum_at > 0));
+    reply.set(fixed + usize::from(k.keynum_at != 0));
     if k.first > 0 {
         if k.second_flags.is_empty() {
             let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
@@ -151,6 +151,9 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     if k.keynum_at > 0 {
         reply_key_spec(reply, "", k.keynum_flags, k.keynum_at, FindKeys::Keynum);
     }
+    if k.keynum_at < 0 {
+        reply_key_spec(reply, k.keynum_flags, -k.keynum_at, FindKeys::Streams);
+    }
 }
 
 /// How a key specification finds its keys after the begin-search index.
@@ -159,6 +162,9 @@ enum FindKeys {
     Range { lastkey: i32, keystep: i32 },
     /// A count argument at the index, then that many keys.
     Keynum,
+    /// After the `STREAMS` keyword searched from the index: the first half
+    /// of the remaining arguments.
+    Streams,
 }
 
 /// One key specification: an index-based begin search, then a range or a
@@ -177,10 +183,19 @@ fn reply_key_spec(reply: &mut Reply<'_>, notes: &str, flags: &[&str], index: i32
     reply.bulk(b"begin_search");
     reply.map(2);
     reply.bulk(b"type");
-    reply.bulk(b"index");
-    reply.bulk(b"spec");
-    reply.map(1);
-    reply.bulk(b"index");
+    if matches!(find, FindKeys::Streams) {
+        reply.bulk(b"keyword");
+        reply.bulk(b"spec");
+        reply.map(2);
+        reply.bulk(b"keyword");
+        reply.bulk(b"STREAMS");
+        reply.bulk(b"startfrom");
+    } else {
+        reply.bulk(b"index");
+        reply.bulk(b"spec");
+        reply.map(1);
+        reply.bulk(b"index");
+    }
     reply.integer(i64::from(index));
     reply.bulk(b"find_keys");
     reply.map(2);
@@ -197,6 +212,10 @@ fn reply_key_spec(reply: &mut Reply<'_>, notes: &str, flags: &[&str], index: i32
         FindKeys::Keynum => {
             reply.bulk(b"keynum");
             [(b"keynumidx", 0), (b"firstkey", 1), (b"keystep", 1)]
+        }
+        FindKeys::Streams => {
+            reply.bulk(b"range");
+            [(b"lastkey", -1), (b"keystep", 1), (b"limit", 2)]
         }
     };
     reply.bulk(b"spec");

@@ -1843,9 +1843,6 @@ pub fn xinfo_help_command(ctx: &mut Ctx<'_>, _argv: Argv<'_>) -> CmdResult {
     Ok(())
 }
 
-/// XREAD and XREADGROUP find their keys after STREAMS: no fixed positions.
-const STREAMS_KEYS: Keys = Keys::NONE;
-
 const fn one(flags: &'static [&'static str]) -> Keys {
     Keys::one(flags)
 }
@@ -1958,7 +1955,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -4,
         flags: READONLY | BLOCKING | MOVABLE_KEYS,
         acl: acl::STREAM,
-        keys: STREAMS_KEYS,
+        keys: Keys::streams(1, RO_ACCESS),
         group: Group::Stream,
         since: "5.0.0",
         summary: "Returns entries of streams after given IDs, waiting for some if asked.",
@@ -1972,7 +1969,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -7,
         flags: WRITE | BLOCKING | MOVABLE_KEYS,
         acl: acl::STREAM,
-        keys: STREAMS_KEYS,
+        keys: Keys::streams(4, RO_ACCESS),
         group: Group::Stream,
         since: "5.0.0",
         summary: "Reads entries of streams as a consumer of a group, waiting for some if asked.",
@@ -2062,6 +2059,7 @@ pub static COMMANDS: &[Command] = &[
     },
 ];
 
+/// XGROUP's subcommands, in Redis's order.
 static XGROUP_SUBCOMMANDS: &[Command] = &[
     Command {
         name: "xgroup|create",
@@ -2090,6 +2088,19 @@ static XGROUP_SUBCOMMANDS: &[Command] = &[
         ..Command::BASE
     },
     Command {
+        name: "xgroup|delconsumer",
+        arity: 5,
+        flags: WRITE,
+        acl: acl::STREAM,
+        keys: at2(RW_DELETE),
+        group: Group::Stream,
+        since: "5.0.0",
+        summary: "Deletes a consumer from a consumer group.",
+        syntax: "key group consumer",
+        handler: Some(xgroup_delconsumer_command),
+        ..Command::BASE
+    },
+    Command {
         name: "xgroup|destroy",
         arity: 4,
         flags: WRITE,
@@ -2101,6 +2112,17 @@ static XGROUP_SUBCOMMANDS: &[Command] = &[
         complexity: "O(N) where N is the number of entries in the group's pending entries list (PEL).",
         syntax: "key group",
         handler: Some(xgroup_destroy_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "xgroup|help",
+        arity: 2,
+        flags: LOADING | STALE,
+        acl: acl::STREAM,
+        group: Group::Stream,
+        since: "5.0.0",
+        summary: "Shows the XGROUP subcommands.",
+        handler: Some(xgroup_help_command),
         ..Command::BASE
     },
     Command {
@@ -2116,32 +2138,9 @@ static XGROUP_SUBCOMMANDS: &[Command] = &[
         handler: Some(xgroup_createconsumer_command),
         ..Command::BASE
     },
-    Command {
-        name: "xgroup|delconsumer",
-        arity: 5,
-        flags: WRITE,
-        acl: acl::STREAM,
-        keys: at2(RW_DELETE),
-        group: Group::Stream,
-        since: "5.0.0",
-        summary: "Deletes a consumer from a consumer group.",
-        syntax: "key group consumer",
-        handler: Some(xgroup_delconsumer_command),
-        ..Command::BASE
-    },
-    Command {
-        name: "xgroup|help",
-        arity: 2,
-        flags: LOADING | STALE,
-        acl: acl::STREAM,
-        group: Group::Stream,
-        since: "5.0.0",
-        summary: "Shows the XGROUP subcommands.",
-        handler: Some(xgroup_help_command),
-        ..Command::BASE
-    },
 ];
 
+/// XINFO's subcommands, in Redis's order.
 static XINFO_SUBCOMMANDS: &[Command] = &[
     Command {
         name: "xinfo|consumers",
@@ -2155,19 +2154,6 @@ static XINFO_SUBCOMMANDS: &[Command] = &[
         syntax: "key group",
         tips: &["nondeterministic_output"],
         handler: Some(xinfo_consumers_command),
-        ..Command::BASE
-    },
-    Command {
-        name: "xinfo|groups",
-        arity: 3,
-        flags: READONLY,
-        acl: acl::STREAM,
-        keys: at2(RO_ACCESS),
-        group: Group::Stream,
-        since: "5.0.0",
-        summary: "Lists the consumer groups of a stream.",
-        syntax: "key",
-        handler: Some(xinfo_groups_command),
         ..Command::BASE
     },
     Command {
@@ -2192,6 +2178,19 @@ static XINFO_SUBCOMMANDS: &[Command] = &[
         since: "5.0.0",
         summary: "Shows the XINFO subcommands.",
         handler: Some(xinfo_help_command),
+        ..Command::BASE
+    },
+    Command {
+        name: "xinfo|groups",
+        arity: 3,
+        flags: READONLY,
+        acl: acl::STREAM,
+        keys: at2(RO_ACCESS),
+        group: Group::Stream,
+        since: "5.0.0",
+        summary: "Lists the consumer groups of a stream.",
+        syntax: "key",
+        handler: Some(xinfo_groups_command),
         ..Command::BASE
     },
 ];

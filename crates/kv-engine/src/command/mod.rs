@@ -181,7 +181,10 @@ pub struct Keys {
     pub second_flags: &'static [&'static str],
     /// Keys counted by a `numkeys` argument (ZUNION, LMPOP...): the position
     /// of that argument (0: none); the keys follow it. Reported as a "keynum"
-    /// key spec with `keynum_flags`.
+    /// key spec with `keynum_flags`. Negative: the keys follow the
+    /// `STREAMS` keyword, searched from argument `-keynum_at`, and are the
+    /// first half of what follows it (XREAD, XREADGROUP's "keyword" key
+    /// spec, limit 2).
     pub keynum_at: i32,
     pub keynum_flags: &'static [&'static str],
 }
@@ -257,6 +260,20 @@ impl Keys {
         }
     }
 
+    /// The keys after `STREAMS`, searched from argument `startfrom`
+    /// (XREAD 1, XREADGROUP 4): no fixed positions, one keyword key spec.
+    pub const fn streams(startfrom: i32, flags: &'static [&'static str]) -> Keys {
+        Keys {
+            first: 0,
+            last: 0,
+            step: 0,
+            spec_flags: &[],
+            second_flags: &[],
+            keynum_at: -startfrom,
+            keynum_flags: flags,
+        }
+    }
+
     /// A destination at 1, then keys counted by `numkeys` at 2 (ZUNIONSTORE).
     pub const fn store_numkeys(
         dst_flags: &'static [&'static str],
@@ -309,6 +326,15 @@ impl Keys {
                 (p, flags)
             })
             .collect();
+        if self.keynum_at < 0 {
+            let from = (-self.keynum_at) as usize;
+            if let Some(at) = (from..argc).find(|&i| argv[i].eq_ignore_ascii_case(b"streams")) {
+                let count = (argc - at - 1) / 2;
+                for p in at + 1..=at + count {
+                    out.push((p, self.keynum_flags));
+                }
+            }
+        }
         if self.keynum_at > 0 {
             let at = self.keynum_at as usize;
             let count = argv
