@@ -72,7 +72,11 @@ fn lex(s: &str) -> Vec<Tok> {
 }
 
 fn is_token(word: &str) -> bool {
-    word.chars().any(|c| c.is_ascii_uppercase()) && !word.chars().any(|c| c.is_ascii_lowercase())
+    // Symbols are tokens too: XADD's `*`, `=` and `~`, XGROUP's `$`.
+    let symbol = !word.is_empty() && word.chars().all(|c| "*=~$".contains(c));
+    symbol
+        || (word.chars().any(|c| c.is_ascii_uppercase())
+            && !word.chars().any(|c| c.is_ascii_lowercase()))
 }
 
 /// Parses until a closing bracket or bar (not consumed), returning the items.
