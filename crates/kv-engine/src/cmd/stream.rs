@@ -681,7 +681,13 @@ fn xread_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, xreadgroup: bool) -> CmdResu
             }
             wants.push(Want::New);
         } else {
-            wants.push(Want::After(strict_id(id_arg)?));
+            let id = strict_id(id_arg)?;
+            // Redis marks `>` with the largest ID, so that ID reads as `>`.
+            wants.push(if xreadgroup && id == StreamId::MAX {
+                Want::New
+            } else {
+                Want::After(id)
+            });
         }
     }
 
@@ -1558,6 +1564,14 @@ pub fn xautoclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
             text(key),
             text(group)
         )));
+    }
+    // Redis allocates COUNT IDs up front and fails when it cannot; kv
+    // allocates nothing in proportion to COUNT, and refuses where no
+    // machine could (over 64 TiB).
+    if count.saturating_mul(16) > 1 << 46 {
+        return Err(CmdError::err(
+            "Insufficient memory, failed allocating transient memory, COUNT too high.",
+        ));
     }
     let now = ctx.now_ms();
     let (s, reply) = ctx.write_typed::<Stream>(key)?.expect("checked");
