@@ -152,7 +152,7 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
         reply_key_spec(reply, "", k.keynum_flags, k.keynum_at, FindKeys::Keynum);
     }
     if k.keynum_at < 0 {
-        reply_key_spec(reply, k.keynum_flags, -k.keynum_at, FindKeys::Streams);
+        reply_key_spec(reply, "", k.keynum_flags, -k.keynum_at, FindKeys::Streams);
     }
 }
 

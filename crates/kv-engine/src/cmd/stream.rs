@@ -1872,6 +1872,7 @@ pub static COMMANDS: &[Command] = &[
         flags: WRITE | DENYOOM | FAST,
         acl: acl::STREAM,
         keys: one(RW_UPDATE),
+        key_notes: "UPDATE instead of INSERT because of the optional trimming feature",
         group: Group::Stream,
         since: "5.0.0",
         summary: "Appends an entry to a stream, creating it if needed.",
