@@ -787,11 +787,13 @@ impl Stream {
             id.seq
         };
         let data = &mut chunk.data;
-        data.push(if same { FLAG_SAME_FIELDS } else { 0 });
+        let flags = if same { FLAG_SAME_FIELDS } else { 0 };
+        data.push(flags);
         put_varint(data, ms_delta);
         put_varint(data, seq);
         // Redis stores the seq delta from the master's seq, signed.
-        let mut lp = 1 + lp_id_size(ms_delta, id.seq.wrapping_sub(key.seq));
+        let mut lp =
+            lp_int_size(i64::from(flags)) + lp_id_size(ms_delta, id.seq.wrapping_sub(key.seq));
         if !same {
             put_varint(data, numfields as u64);
             lp += lp_int_size(numfields as i64);
