@@ -26,6 +26,9 @@
 //! `Chunk`) — under a byte per entry at 100 entries a chunk. A chunk's
 //! buffer grows by doubling while it is the tail and is shrunk to fit when
 //! the next chunk opens (Redis shrinks its listpacks the same way).
+//! Measured: 1,000,000 `XADD s * field1 <i> field2 hello` leave kv-server at
+//! 20.1 MB RSS against redis-server 7.0.15's 29.0 MB (0.69x; ~5 and ~8 MB
+//! of that are the empty servers).
 //!
 //! Node boundaries follow Redis's exactly: a new chunk opens when the tail
 //! holds `stream-node-max-entries` entries (live plus deleted) or when
@@ -1333,6 +1336,24 @@ mod tests {
         assert_eq!(s.trim(Trim::MinId(id(10, 5)), false, 0), 2);
         assert_eq!(s.first_id(), id(10, 5));
         assert_eq!(s.node_count(), 1);
+    }
+
+    /// Redis 7.0.15 with stream-node-max-bytes 300, `XADD n <i>-0 field
+    /// value<i>` for i in 1..=50: 4 nodes, and `XTRIM n MAXLEN ~ 1` removes 49.
+    #[test]
+    fn nodes_split_where_redis_splits_them() {
+        let mut s = Stream::new();
+        let limits = NodeLimits {
+            max_entries: 100,
+            max_bytes: 300,
+        };
+        for i in 1..=50u64 {
+            let v = format!("value{i}");
+            s.add(AddId::Exact(id(i, 0)), 0, &[b"field", v.as_bytes()], limits)
+                .unwrap();
+        }
+        assert_eq!(s.node_count(), 4);
+        assert_eq!(s.trim(Trim::MaxLen(1), true, 0), 49);
     }
 
     #[test]
