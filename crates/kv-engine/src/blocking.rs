@@ -15,7 +15,12 @@
 //!   "retry" mode. A retry that finds data replies and unblocks the client;
 //!   one that does not stays parked in its place. Retries treat a key of the
 //!   wrong type as empty, so (as in Redis 7.0) a blocked client is not woken by
-//!   a key turning into another type, nor by the key being deleted.
+//!   a key turning into another type, nor by the key being deleted — except a
+//!   blocked XREADGROUP, which answers an error when its stream or its group
+//!   is gone (deleted, replaced, flushed: FLUSHDB/FLUSHALL make every waited
+//!   key of the database ready).
+//! - A parked request may be kept rewritten ([`crate::Ctx::block_on_as`]):
+//!   XREAD's `$` is kept as the ID it meant when the client blocked.
 //!
 //! Invariants: a client is parked at most once; every parked client appears in
 //! the queue of each of its keys and, if it has a deadline, in `deadlines`.
