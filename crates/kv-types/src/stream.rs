@@ -22,9 +22,9 @@
 //!   byte).
 //!
 //! Byte costs: an entry `f1 v1 f2 v2` with `*` IDs and 6-byte values costs
-//! 1 (head, with the ms delta of an entry within 63 ms of its node's first)
-//! + 1 (seq) + 2×(1+6) = 16 bytes; Redis's
-//! listpack costs about 24 for the same (each element carries a header and a
+//! 16 bytes: the head (holding the ms delta of an entry within 63 ms of its
+//! node's first), the seq, and 1+6 per value; Redis's listpack costs about
+//! 24 for the same (each element carries a header and a
 //! back-length). Per chunk there is the B-tree slot (16-byte key, 40-byte
 //! `Chunk`) — under a byte per entry at 100 entries a chunk. A chunk's
 //! buffer grows by doubling while it is the tail and is shrunk to fit when
