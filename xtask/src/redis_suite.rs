@@ -30,6 +30,7 @@ pub const UNITS: &[&str] = &[
     "bitops",
     "bitfield",
     "hyperloglog",
+    "geo",
     "type/hash",
     "type/set",
     "type/zset",

@@ -115,6 +115,8 @@ pub mod events {
     pub const ZUNIONSTORE: Event = event(n::ZSET, "zunionstore");
     pub const ZDIFFSTORE: Event = event(n::ZSET, "zdiffstore");
     pub const ZRANGESTORE: Event = event(n::ZSET, "zrangestore");
+    pub const GEORADIUSSTORE: Event = event(n::ZSET, "georadiusstore");
+    pub const GEOSEARCHSTORE: Event = event(n::ZSET, "geosearchstore");
 }
 
 /// How the running command's own arguments are propagated.

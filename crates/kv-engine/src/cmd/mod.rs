@@ -8,6 +8,7 @@ pub mod bitops;
 pub mod client;
 pub mod connection;
 pub mod expire;
+pub mod geo;
 pub mod hash;
 pub mod hll;
 pub mod info;

@@ -7,8 +7,8 @@
 //! own words.
 
 use crate::cmd::{
-    bitops, client, connection, expire, hash, hll, info, introspection, keyspace, list, lolwut,
-    multi, pubsub, server, set, slowlog, string, zset,
+    bitops, client, connection, expire, geo, hash, hll, info, introspection, keyspace, list,
+    lolwut, multi, pubsub, server, set, slowlog, string, zset,
 };
 
 use super::Command;
@@ -32,6 +32,7 @@ pub static FAMILIES: &[&[Command]] = &[
     hash::COMMANDS,
     set::COMMANDS,
     zset::COMMANDS,
+    geo::COMMANDS,
     multi::COMMANDS,
     pubsub::COMMANDS,
 ];

@@ -11,6 +11,7 @@ mod limits;
 mod monitor;
 mod oracle;
 mod oracle_bitops;
+mod oracle_geo;
 mod oracle_hash;
 mod oracle_hll;
 mod oracle_list;
