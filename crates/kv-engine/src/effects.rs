@@ -609,6 +609,35 @@ mod tests {
     }
 
     #[test]
+    fn geoadd_propagates_the_zadd_it_becomes() {
+        propagates(
+            &[
+                &["GEOADD", "g", "CH", "13.361389", "38.115556", "Palermo"],
+                &["GEOADD", "g", "NX", "13.361389", "38.115556", "Palermo"],
+                &[
+                    "GEOSEARCHSTORE",
+                    "d",
+                    "g",
+                    "FROMLONLAT",
+                    "13",
+                    "38",
+                    "BYRADIUS",
+                    "90",
+                    "km",
+                ],
+                &["GEORADIUS", "g", "13", "38", "1", "m", "STORE", "d"],
+                &["GEORADIUS", "g", "13", "38", "1", "m", "STORE", "d"],
+            ],
+            &[
+                "SELECT 0",
+                "zadd g CH 3479099956230698 Palermo",
+                "GEOSEARCHSTORE d g FROMLONLAT 13 38 BYRADIUS 90 km",
+                "GEORADIUS g 13 38 1 m STORE d",
+            ],
+        );
+    }
+
+    #[test]
     fn random_pops_propagate_the_members_chosen() {
         let mut t = TestEngine::new();
         t.record_propagation();
