@@ -31,6 +31,7 @@ pub const UNITS: &[&str] = &[
     "bitfield",
     "hyperloglog",
     "geo",
+    "sort",
     "type/hash",
     "type/set",
     "type/zset",

@@ -71,15 +71,12 @@ fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
 
 /// Redis's pqsort: sorts `v` enough that positions `lrange..=rrange` hold what
 /// a full sort would put there (in pqsort's own order among equal elements);
-/// partitions entirely outside that range are left unsorted.
-pub fn pqsort<T>(
-    v: &mut [T],
-    lrange: usize,
-    rrange: usize,
-    mut cmp: impl FnMut(&T, &T) -> Ordering,
-) {
+/// partitions entirely outside that range are left unsorted. The bounds are
+/// signed because SORT passes an empty range as `start, start - 1`, which
+/// Redis's pointer arithmetic handles the same way.
+pub fn pqsort<T>(v: &mut [T], lrange: i64, rrange: i64, mut cmp: impl FnMut(&T, &T) -> Ordering) {
     let n = v.len();
-    partial_quicksort(v, 0, n, lrange as i64, rrange as i64, &mut cmp);
+    partial_quicksort(v, 0, n, lrange, rrange, &mut cmp);
 }
 
 /// Whether the partition `start..start + n` overlaps the wanted positions:
@@ -242,7 +239,7 @@ mod tests {
             let mut sorted = v.clone();
             sorted.sort();
             let mut multiset = v.clone();
-            pqsort(&mut v, l, r, |x, y| x.cmp(y));
+            pqsort(&mut v, l as i64, r as i64, |x, y| x.cmp(y));
             prop_assert_eq!(&v[l..=r], &sorted[l..=r]);
             multiset.sort();
             let mut after = v.clone();
@@ -255,7 +252,7 @@ mod tests {
             let mut sorted = v.clone();
             sorted.sort();
             let last = v.len() - 1;
-            pqsort(&mut v, 0, last, |x, y| x.cmp(y));
+            pqsort(&mut v, 0, last as i64, |x, y| x.cmp(y));
             prop_assert_eq!(v, sorted);
         }
     }

@@ -559,7 +559,7 @@ fn georadius_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, src: usize, kind: Form) 
         if returned == found.len() {
             msort(&mut found, cmp);
         } else {
-            pqsort(&mut found, 0, returned - 1, cmp);
+            pqsort(&mut found, 0, returned as i64 - 1, cmp);
         }
     }
     found.truncate(returned);

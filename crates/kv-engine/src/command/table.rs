@@ -8,7 +8,7 @@
 
 use crate::cmd::{
     bitops, client, connection, expire, geo, hash, hll, info, introspection, keyspace, list,
-    lolwut, multi, pubsub, server, set, slowlog, string, zset,
+    lolwut, multi, pubsub, server, set, slowlog, sort, string, zset,
 };
 
 use super::Command;
@@ -33,6 +33,7 @@ pub static FAMILIES: &[&[Command]] = &[
     set::COMMANDS,
     zset::COMMANDS,
     geo::COMMANDS,
+    sort::COMMANDS,
     multi::COMMANDS,
     pubsub::COMMANDS,
 ];

@@ -16,5 +16,6 @@ mod oracle_hash;
 mod oracle_hll;
 mod oracle_list;
 mod oracle_set;
+mod oracle_sort;
 mod oracle_zset;
 mod process;
