@@ -638,6 +638,22 @@ mod tests {
     }
 
     #[test]
+    fn sort_store_propagates_as_sent_and_serves_blocked_clients() {
+        let mut t = TestEngine::new();
+        t.record_propagation();
+        let waiter = t.connect();
+        t.run_as(waiter, &["BLPOP", "dst", "0"]);
+        t.run(&["RPUSH", "l", "2", "1"]);
+        t.run(&["SORT", "l", "STORE", "dst"]);
+        t.run(&["SORT", "nosuch", "STORE", "other"]);
+        assert_eq!(t.received(waiter), "*2|$3|dst|$1|1|");
+        assert_eq!(
+            t.propagated(),
+            ["SELECT 0", "RPUSH l 2 1", "SORT l STORE dst", "LPOP dst"]
+        );
+    }
+
+    #[test]
     fn random_pops_propagate_the_members_chosen() {
         let mut t = TestEngine::new();
         t.record_propagation();

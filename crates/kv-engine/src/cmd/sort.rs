@@ -249,25 +249,25 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, readonly: bool) -> CmdResult 
     if let Some(id) = id {
         let mut buf = IntBuf::new();
         match &ctx.db().entry(id).value {
-            Value::List(l) if dontsort => {
-                if end >= start {
-                    let (count, at) = (vectorlen as usize, start as usize);
-                    let total = l.len();
-                    if desc {
-                        let hi = total - at;
-                        let lo = hi.saturating_sub(count);
-                        for e in l.range(lo, hi).rev() {
-                            elems.push(e.as_bytes(&mut buf).to_vec());
-                        }
-                    } else {
-                        for e in l.range(at, at + count) {
-                            elems.push(e.as_bytes(&mut buf).to_vec());
-                        }
+            Value::List(l) if dontsort && end >= start => {
+                let (count, at) = (vectorlen as usize, start as usize);
+                let total = l.len();
+                if desc {
+                    let hi = total - at;
+                    let lo = hi.saturating_sub(count);
+                    for e in l.range(lo, hi).rev() {
+                        elems.push(e.as_bytes(&mut buf).to_vec());
                     }
-                    end -= start;
-                    start = 0;
+                } else {
+                    for e in l.range(at, at + count) {
+                        elems.push(e.as_bytes(&mut buf).to_vec());
+                    }
                 }
+                end -= start;
+                start = 0;
             }
+            // An empty range of a list read in place: nothing to load.
+            Value::List(_) if dontsort => {}
             Value::List(l) => {
                 for e in l.iter() {
                     elems.push(e.as_bytes(&mut buf).to_vec());

@@ -4,6 +4,8 @@
 //! options and errors, then seeded random points and queries (near the poles,
 //! across the antimeridian, with equal distances) in every option mix.
 
+use crate::blocking::{on_both, silent_for};
+use crate::harness::Raw;
 use crate::oracle::compare;
 
 const SCRIPT: &[&[&str]] = &[
@@ -1204,4 +1206,64 @@ fn random_geo_searches_match_redis() {
     let script: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
     compare(&script, false);
     compare(&script, true);
+}
+
+/// The keyspace notifications of these writes, as a pattern subscriber sees
+/// them.
+fn keyspace_events(port: u16) -> Vec<Vec<u8>> {
+    let mut ctl = Raw::connect(port);
+    let mut sub = Raw::connect(port);
+    let mut t = vec![ctl.call(&["CONFIG", "SET", "notify-keyspace-events", "KEA"])];
+    t.push(sub.call(&["PSUBSCRIBE", "__key*__:*"]));
+    for cmd in [
+        &["GEOADD", "g", "13.361389", "38.115556", "Palermo"][..],
+        &["GEOADD", "g", "NX", "13.361389", "38.115556", "Palermo"][..],
+        &[
+            "GEOSEARCHSTORE",
+            "d",
+            "g",
+            "FROMLONLAT",
+            "13",
+            "38",
+            "BYRADIUS",
+            "90",
+            "km",
+        ][..],
+        &["GEORADIUS", "g", "13", "38", "90", "km", "STOREDIST", "d2"][..],
+        &[
+            "GEORADIUSBYMEMBER",
+            "g",
+            "Palermo",
+            "1",
+            "km",
+            "STORE",
+            "d3",
+        ][..],
+        &["GEORADIUS", "g", "100", "0", "1", "km", "STORE", "d"][..],
+        &[
+            "GEOSEARCHSTORE",
+            "d2",
+            "nokey",
+            "FROMLONLAT",
+            "13",
+            "38",
+            "BYRADIUS",
+            "90",
+            "km",
+        ][..],
+    ] {
+        t.push(ctl.call(cmd));
+    }
+    // zadd, geosearchstore, georadiusstore, georadiusstore, del, del: each
+    // on __keyspace@0__ and __keyevent@0__ (the NX no-op fires nothing).
+    for _ in 0..12 {
+        t.push(sub.read_raw());
+    }
+    t.push(silent_for(&mut sub, 100).to_string().into_bytes());
+    t
+}
+
+#[test]
+fn geo_keyspace_events_match_redis() {
+    on_both(keyspace_events);
 }

@@ -4,6 +4,8 @@
 //! errors, the key specs; then seeded lists full of equal BY values, whose
 //! order under LIMIT is pqsort's.
 
+use crate::blocking::{on_both, silent_for};
+use crate::harness::Raw;
 use crate::oracle::compare;
 
 const SCRIPT: &[&[&str]] = &[
@@ -240,10 +242,10 @@ fn random_script() -> Vec<Vec<String>> {
     let mut script: Vec<Vec<String>> = Vec::new();
     for round in 0..6 {
         let list = format!("r{round}");
-        let len = [5, 8, 40, 41, 120, 300][round];
+        let len: u64 = [5, 8, 40, 41, 120, 300][round];
         let mut push = vec!["RPUSH".to_string(), list.clone()];
         for i in 0..len {
-            push.push(format!("e{}", next(len as u64 / 2 + 1) * 7 + i % 3));
+            push.push(format!("e{}", next(len / 2 + 1) * 7 + i % 3));
         }
         script.push(push);
         for i in 0..len {
@@ -273,8 +275,8 @@ fn random_script() -> Vec<Vec<String>> {
             if next(2) == 0 {
                 cmd.push("DESC".into());
             }
-            let start = next(len as u64 + 2);
-            let count = next(len as u64 + 2) as i64 - 1;
+            let start = next(len + 2);
+            let count = next(len + 2) as i64 - 1;
             cmd.extend(["LIMIT".into(), start.to_string(), count.to_string()]);
             if next(3) == 0 {
                 cmd.extend(["GET".into(), "#".into(), "GET".into(), "wt_*".into()]);
@@ -301,4 +303,33 @@ fn sorts_with_many_equal_keys_match_redis() {
     let script: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
     compare(&script, false);
     compare(&script, true);
+}
+
+/// The keyspace notifications of these writes, as a pattern subscriber sees
+/// them.
+fn keyspace_events(port: u16) -> Vec<Vec<u8>> {
+    let mut ctl = Raw::connect(port);
+    let mut sub = Raw::connect(port);
+    let mut t = vec![ctl.call(&["CONFIG", "SET", "notify-keyspace-events", "KEA"])];
+    t.push(sub.call(&["PSUBSCRIBE", "__key*__:*"]));
+    for cmd in [
+        &["RPUSH", "l", "b", "a"][..],
+        &["SORT", "l", "ALPHA", "STORE", "s"][..],
+        &["SORT", "l", "ALPHA", "LIMIT", "0", "0", "STORE", "s"][..],
+        &["SORT", "l", "ALPHA", "LIMIT", "0", "0", "STORE", "s"][..],
+        &["SORT_RO", "l", "ALPHA"][..],
+    ] {
+        t.push(ctl.call(cmd));
+    }
+    // rpush, sortstore, del: each on __keyspace@0__ and __keyevent@0__.
+    for _ in 0..6 {
+        t.push(sub.read_raw());
+    }
+    t.push(silent_for(&mut sub, 100).to_string().into_bytes());
+    t
+}
+
+#[test]
+fn sort_keyspace_events_match_redis() {
+    on_both(keyspace_events);
 }
