@@ -619,32 +619,32 @@ fn georadius_generic(ctx: &mut Ctx<'_>, argv: Argv<'_>, src: usize, kind: Form) 
     Ok(())
 }
 
-/// GEORADIUS key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]
+/// GEORADIUS key longitude latitude radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]
 pub fn georadius_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     georadius_generic(ctx, argv, 1, Form::Coords { store_ok: true })
 }
 
-/// GEORADIUSBYMEMBER key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]
+/// GEORADIUSBYMEMBER key member radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]
 pub fn georadiusbymember_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     georadius_generic(ctx, argv, 1, Form::Member { store_ok: true })
 }
 
-/// GEORADIUS_RO key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]
+/// GEORADIUS_RO key longitude latitude radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]
 pub fn georadius_ro_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     georadius_generic(ctx, argv, 1, Form::Coords { store_ok: false })
 }
 
-/// GEORADIUSBYMEMBER_RO key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]
+/// GEORADIUSBYMEMBER_RO key member radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]
 pub fn georadiusbymember_ro_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     georadius_generic(ctx, argv, 1, Form::Member { store_ok: false })
 }
 
-/// GEOSEARCH key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]
+/// GEOSEARCH key <FROMMEMBER member|FROMLONLAT longitude latitude> <BYRADIUS radius <M|KM|FT|MI>|BYBOX width height <M|KM|FT|MI>> [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]
 pub fn geosearch_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     georadius_generic(ctx, argv, 1, Form::Search)
 }
 
-/// GEOSEARCHSTORE destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [STOREDIST]
+/// GEOSEARCHSTORE destination source <FROMMEMBER member|FROMLONLAT longitude latitude> <BYRADIUS radius <M|KM|FT|MI>|BYBOX width height <M|KM|FT|MI>> [ASC|DESC] [COUNT count [ANY]] [STOREDIST]
 pub fn geosearchstore_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     georadius_generic(ctx, argv, 2, Form::SearchStore)
 }
@@ -741,7 +741,7 @@ pub static COMMANDS: &[Command] = &[
         since: "3.2.0",
         summary: "Queries a geospatial index for members within a distance of a point, optionally storing the result.",
         complexity: SEARCH_COMPLEXITY,
-        syntax: "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]",
+        syntax: "key longitude latitude radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]",
         handler: Some(georadius_command),
         ..Command::BASE
     },
@@ -756,7 +756,7 @@ pub static COMMANDS: &[Command] = &[
         since: "3.2.0",
         summary: "Queries a geospatial index for members within a distance of a member, optionally storing the result.",
         complexity: SEARCH_COMPLEXITY,
-        syntax: "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]",
+        syntax: "key member radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key|STOREDIST key]",
         handler: Some(georadiusbymember_command),
         ..Command::BASE
     },
@@ -770,7 +770,7 @@ pub static COMMANDS: &[Command] = &[
         since: "3.2.10",
         summary: "Queries a geospatial index for members within a distance of a point.",
         complexity: SEARCH_COMPLEXITY,
-        syntax: "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
+        syntax: "key longitude latitude radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
         handler: Some(georadius_ro_command),
         ..Command::BASE
     },
@@ -784,7 +784,7 @@ pub static COMMANDS: &[Command] = &[
         since: "3.2.10",
         summary: "Queries a geospatial index for members within a distance of a member.",
         complexity: SEARCH_COMPLEXITY,
-        syntax: "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
+        syntax: "key member radius <M|KM|FT|MI> [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
         handler: Some(georadiusbymember_ro_command),
         ..Command::BASE
     },
@@ -798,7 +798,7 @@ pub static COMMANDS: &[Command] = &[
         since: "6.2.0",
         summary: "Queries a geospatial index for members inside a circle or a box.",
         complexity: GEOSEARCH_COMPLEXITY,
-        syntax: "key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]",
+        syntax: "key <FROMMEMBER member|FROMLONLAT longitude latitude> <BYRADIUS radius <M|KM|FT|MI>|BYBOX width height <M|KM|FT|MI>> [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]",
         handler: Some(geosearch_command),
         ..Command::BASE
     },
@@ -812,7 +812,7 @@ pub static COMMANDS: &[Command] = &[
         since: "6.2.0",
         summary: "Stores the members of a geospatial index inside a circle or a box in a sorted set.",
         complexity: GEOSEARCH_COMPLEXITY,
-        syntax: "destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [STOREDIST]",
+        syntax: "destination source <FROMMEMBER member|FROMLONLAT longitude latitude> <BYRADIUS radius <M|KM|FT|MI>|BYBOX width height <M|KM|FT|MI>> [ASC|DESC] [COUNT count [ANY]] [STOREDIST]",
         handler: Some(geosearchstore_command),
         ..Command::BASE
     },
