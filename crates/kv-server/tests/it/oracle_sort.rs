@@ -83,6 +83,23 @@ const SCRIPT: &[&[&str]] = &[
     &["SET", "pre1post", "B"],
     &["SORT", "l", "BY", "pre*post", "ALPHA", "GET", "pre*post"],
     &["SORT", "l", "BY", "pre*post*"],
+    // Patterns are C strings for `#`, `*` and `->`, byte strings otherwise.
+    &["SET", "w_3\u{0}x", "1"],
+    &["SORT", "l", "BY", "w_*\u{0}x"],
+    &["SORT", "l", "BY", "w_\u{0}*"],
+    &["SORT", "l", "GET", "#\u{0}"],
+    &[
+        "SORT",
+        "l",
+        "GET",
+        "w_*\u{0}x",
+        "GET",
+        "h_*->f\u{0}",
+        "GET",
+        "h_*-\u{0}>f",
+    ],
+    &["HSET", "h_3", "f\u{0}z", "nul"],
+    &["SORT", "l", "GET", "h_*->f\u{0}z"],
     // Numbers as C's strtod reads them.
     &[
         "RPUSH",
