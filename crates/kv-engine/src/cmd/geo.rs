@@ -821,7 +821,9 @@ pub static COMMANDS: &[Command] = &[
 #[cfg(test)]
 mod tests {
     use super::distance_text;
-    use crate::testing::check;
+    use crate::testing::{TestEngine, check, shown};
+    use kv_types::geohash;
+    use proptest::prelude::*;
 
     #[test]
     fn distances_are_written_as_redis_does() {
@@ -926,5 +928,57 @@ mod tests {
             ),
             (&["GEORADIUSBYMEMBER", "nokey", "x", "-1", "km"], "*0|"),
         ]);
+    }
+
+    /// The members a reply lists, for a reply of plain members.
+    fn members(reply: &[u8]) -> Vec<String> {
+        let mut out: Vec<String> = shown(reply)
+            .split('|')
+            .skip(1)
+            .collect::<Vec<_>>()
+            .chunks(2)
+            .filter_map(|c| c.get(1).map(|m| m.to_string()))
+            .filter(|m| !m.is_empty())
+            .collect();
+        out.sort();
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Against a brute-force model: a search finds exactly the points
+        /// whose decoded position lies within the radius of the centre.
+        #[test]
+        fn radius_searches_find_what_brute_force_finds(
+            points in proptest::collection::vec((-20.0..20.0f64, -20.0..20.0f64), 1..60),
+            center in (-20.0..20.0f64, -20.0..20.0f64),
+            radius_km in 1.0..1500.0f64,
+        ) {
+            let mut t = TestEngine::new();
+            let mut add = vec!["GEOADD".to_string(), "g".to_string()];
+            for (i, (lon, lat)) in points.iter().enumerate() {
+                add.extend([format!("{lon}"), format!("{lat}"), format!("m{i}")]);
+            }
+            let args: Vec<&str> = add.iter().map(String::as_str).collect();
+            t.run(&args);
+            let (lon, lat) = (format!("{}", center.0), format!("{}", center.1));
+            let radius = format!("{radius_km}");
+            let got = members(&t.run(&[
+                "GEOSEARCH", "g", "FROMLONLAT", &lon, &lat, "BYRADIUS", &radius, "km",
+            ]));
+            let mut want: Vec<String> = points
+                .iter()
+                .enumerate()
+                .filter(|(_, (x, y))| {
+                    let score = geohash::encode_score(*x, *y).unwrap() as f64;
+                    let [px, py] = geohash::decode_score(score).unwrap();
+                    geohash::distance(center.0, center.1, px, py) <= radius_km * 1000.0
+                })
+                .map(|(i, _)| format!("m{i}"))
+                .collect();
+            want.sort();
+            prop_assert_eq!(got, want);
+        }
     }
 }

@@ -469,7 +469,8 @@ pub static COMMANDS: &[Command] = &[
 #[cfg(test)]
 mod tests {
     use super::score_of;
-    use crate::testing::check;
+    use crate::testing::{TestEngine, check, shown};
+    use proptest::prelude::*;
 
     #[test]
     fn scores_are_read_as_strtod_reads_them() {
@@ -532,5 +533,55 @@ mod tests {
                 "*2|$3|abc|$1|b|",
             ),
         ]);
+    }
+
+    proptest! {
+        /// Against a model: SORT and SORT ALPHA, ASC or DESC, with a LIMIT,
+        /// order a list as sorting (number, bytes) or bytes would, and cut it
+        /// as Redis clamps LIMIT.
+        #[test]
+        fn sort_orders_and_cuts_like_a_model(
+            elems in proptest::collection::vec(
+                prop_oneof![(-50i32..50).prop_map(|n| n.to_string()), (-50i32..50).prop_map(|n| format!("{}.5", n))],
+                1..80,
+            ),
+            alpha in any::<bool>(),
+            desc in any::<bool>(),
+            offset in -3i64..90,
+            count in -3i64..90,
+        ) {
+            let mut t = TestEngine::new();
+            let mut push = vec!["RPUSH", "l"];
+            push.extend(elems.iter().map(String::as_str));
+            t.run(&push);
+            let (o, c) = (offset.to_string(), count.to_string());
+            let mut cmd = vec!["SORT", "l", "LIMIT", &o, &c];
+            if alpha {
+                cmd.push("ALPHA");
+            }
+            if desc {
+                cmd.push("DESC");
+            }
+            let reply = shown(&t.run(&cmd));
+            let got: Vec<&str> = reply.split('|').skip(2).step_by(2).filter(|s| !s.is_empty()).collect();
+            let mut want = elems.clone();
+            want.sort_by(|a, b| {
+                let ord = if alpha {
+                    a.as_bytes().cmp(b.as_bytes())
+                } else {
+                    let (x, y): (f64, f64) = (a.parse().unwrap(), b.parse().unwrap());
+                    x.partial_cmp(&y).unwrap().then_with(|| a.as_bytes().cmp(b.as_bytes()))
+                };
+                if desc { ord.reverse() } else { ord }
+            });
+            let start = offset.max(0) as usize;
+            let taken: Vec<&str> = want
+                .iter()
+                .skip(start)
+                .take(if count < 0 { usize::MAX } else { count as usize })
+                .map(String::as_str)
+                .collect();
+            prop_assert_eq!(got, taken);
+        }
     }
 }
