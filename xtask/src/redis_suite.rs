@@ -30,6 +30,8 @@ pub const UNITS: &[&str] = &[
     "bitops",
     "bitfield",
     "hyperloglog",
+    "geo",
+    "sort",
     "type/hash",
     "type/set",
     "type/zset",

@@ -125,6 +125,8 @@ pub mod events {
     pub const XGROUP_DELCONSUMER: Event = event(n::STREAM, "xgroup-delconsumer");
     pub const XGROUP_DESTROY: Event = event(n::STREAM, "xgroup-destroy");
     pub const XGROUP_SETID: Event = event(n::STREAM, "xgroup-setid");
+    pub const GEORADIUSSTORE: Event = event(n::ZSET, "georadiusstore");
+    pub const GEOSEARCHSTORE: Event = event(n::ZSET, "geosearchstore");
 }
 
 /// How the running command's own arguments are propagated.
@@ -613,6 +615,51 @@ mod tests {
                 &["GETSET", "g", "v"],
             ],
             &["SELECT 0", "SET f 1.5 KEEPTTL", "HSET h x 25", "SET g v"],
+        );
+    }
+
+    #[test]
+    fn geoadd_propagates_the_zadd_it_becomes() {
+        propagates(
+            &[
+                &["GEOADD", "g", "CH", "13.361389", "38.115556", "Palermo"],
+                &["GEOADD", "g", "NX", "13.361389", "38.115556", "Palermo"],
+                &[
+                    "GEOSEARCHSTORE",
+                    "d",
+                    "g",
+                    "FROMLONLAT",
+                    "13",
+                    "38",
+                    "BYRADIUS",
+                    "90",
+                    "km",
+                ],
+                &["GEORADIUS", "g", "13", "38", "1", "m", "STORE", "d"],
+                &["GEORADIUS", "g", "13", "38", "1", "m", "STORE", "d"],
+            ],
+            &[
+                "SELECT 0",
+                "zadd g CH 3479099956230698 Palermo",
+                "GEOSEARCHSTORE d g FROMLONLAT 13 38 BYRADIUS 90 km",
+                "GEORADIUS g 13 38 1 m STORE d",
+            ],
+        );
+    }
+
+    #[test]
+    fn sort_store_propagates_as_sent_and_serves_blocked_clients() {
+        let mut t = TestEngine::new();
+        t.record_propagation();
+        let waiter = t.connect();
+        t.run_as(waiter, &["BLPOP", "dst", "0"]);
+        t.run(&["RPUSH", "l", "2", "1"]);
+        t.run(&["SORT", "l", "STORE", "dst"]);
+        t.run(&["SORT", "nosuch", "STORE", "other"]);
+        assert_eq!(t.received(waiter), "*2|$3|dst|$1|1|");
+        assert_eq!(
+            t.propagated(),
+            ["SELECT 0", "RPUSH l 2 1", "SORT l STORE dst", "LPOP dst"]
         );
     }
 

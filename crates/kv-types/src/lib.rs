@@ -1,7 +1,9 @@
 //! kv-types
 
 pub mod bits;
+pub mod csort;
 pub mod dict;
+pub mod geohash;
 pub mod glob;
 pub mod hash;
 pub mod hll;

@@ -109,7 +109,7 @@ fn reply_info(reply: &mut Reply<'_>, cmd: &Command) {
 fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     let k = cmd.keys;
     let fixed = usize::from(k.first > 0) + usize::from(k.first > 0 && !k.second_flags.is_empty());
-    reply.set(fixed + usize::from(k.keynum_at != 0));
+    reply.set(fixed + usize::from(k.keynum_at != 0) + cmd.more_keys.len());
     if k.first > 0 {
         if k.second_flags.is_empty() {
             let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
@@ -153,6 +153,60 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     }
     if k.keynum_at < 0 {
         reply_key_spec(reply, "", k.keynum_flags, -k.keynum_at, FindKeys::Streams);
+    }
+    for spec in cmd.more_keys {
+        reply_more_key_spec(reply, spec);
+    }
+}
+
+/// A keyword or unknown key spec: notes first when it has any, as Redis
+/// lists them.
+fn reply_more_key_spec(reply: &mut Reply<'_>, spec: &crate::command::KeySpec) {
+    let has_notes = !spec.notes.is_empty();
+    reply.map(3 + usize::from(has_notes));
+    if has_notes {
+        reply.bulk(b"notes");
+        reply.bulk(spec.notes.as_bytes());
+    }
+    reply.bulk(b"flags");
+    reply.set(spec.flags.len());
+    for flag in spec.flags {
+        reply.simple(flag.as_bytes());
+    }
+    reply.bulk(b"begin_search");
+    reply.map(2);
+    reply.bulk(b"type");
+    match spec.keyword {
+        Some((keyword, startfrom)) => {
+            reply.bulk(b"keyword");
+            reply.bulk(b"spec");
+            reply.map(2);
+            reply.bulk(b"keyword");
+            reply.bulk(keyword.as_bytes());
+            reply.bulk(b"startfrom");
+            reply.integer(i64::from(startfrom));
+            reply.bulk(b"find_keys");
+            reply.map(2);
+            reply.bulk(b"type");
+            reply.bulk(b"range");
+            reply.bulk(b"spec");
+            reply.map(3);
+            for (name, value) in [(&b"lastkey"[..], 0), (b"keystep", 1), (b"limit", 0)] {
+                reply.bulk(name);
+                reply.integer(value);
+            }
+        }
+        None => {
+            reply.bulk(b"unknown");
+            reply.bulk(b"spec");
+            reply.map(0);
+            reply.bulk(b"find_keys");
+            reply.map(2);
+            reply.bulk(b"type");
+            reply.bulk(b"unknown");
+            reply.bulk(b"spec");
+            reply.map(0);
+        }
     }
 }
 
@@ -391,7 +445,7 @@ fn keys_of(
     }
     // Like Redis's GET_KEYSPEC_DEFAULT: a `not_key` spec (the shard channel
     // of SPUBLISH) names a slot, not a key.
-    let mut positions = cmd.keys.positions_of(&call);
+    let mut positions = cmd.key_positions(&call);
     positions.retain(|(_, flags)| !flags.contains(&"not_key"));
     if positions.is_empty() {
         return Err(CmdError::err("The command has no key arguments"));

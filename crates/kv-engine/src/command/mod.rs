@@ -145,6 +145,7 @@ pub enum Group {
     Bitmap,
     HyperLogLog,
     Stream,
+    Geo,
 }
 
 impl Group {
@@ -163,6 +164,7 @@ impl Group {
             Group::Bitmap => "bitmap",
             Group::HyperLogLog => "hyperloglog",
             Group::Stream => "stream",
+            Group::Geo => "geo",
         }
     }
 }
@@ -370,6 +372,25 @@ impl Keys {
     }
 }
 
+/// A key specification [`Keys`] cannot express (Redis's `keyword` and
+/// `unknown` begin-search types), reported by COMMAND INFO after those of
+/// `keys`: GEORADIUS's `STORE key`, SORT's BY/GET/STORE keys.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpec {
+    /// COMMAND INFO's `notes` (empty: none).
+    pub notes: &'static str,
+    pub flags: &'static [&'static str],
+    /// `Some((keyword, startfrom))`: one key right after the first `keyword`
+    /// searched from argument `startfrom` on; None: unknown, the command's
+    /// [`GetKeys`] finds it.
+    pub keyword: Option<(&'static str, i32)>,
+}
+
+/// Redis's getkeys_proc, for a command whose key specs cannot locate every
+/// key of a call (SORT's STORE may appear anywhere): the keys' positions and
+/// flags.
+pub type GetKeys = fn(&[&[u8]]) -> Vec<(usize, &'static [&'static str])>;
+
 /// One entry of the command table.
 #[derive(Debug)]
 pub struct Command {
@@ -389,6 +410,10 @@ pub struct Command {
     pub syntax: &'static str,
     /// Command tips (`request_policy:...`, `nondeterministic_output`, ...).
     pub tips: &'static [&'static str],
+    /// Key specs after those of `keys` (see [`KeySpec`]).
+    pub more_keys: &'static [KeySpec],
+    /// Finds the keys when the specs cannot (see [`GetKeys`]).
+    pub getkeys: Option<GetKeys>,
     pub handler: Option<Handler>,
     pub subcommands: &'static [Command],
     /// Whether argument `i` holds a secret (AUTH's password...), which logs
@@ -414,6 +439,8 @@ impl Command {
         complexity: "O(1)",
         syntax: "",
         tips: &[],
+        more_keys: &[],
+        getkeys: None,
         handler: None,
         subcommands: &[],
         redact: None,
@@ -423,6 +450,30 @@ impl Command {
 
     pub fn has(&self, flag: u32) -> bool {
         self.flags & flag != 0
+    }
+
+    /// The keys of a call and their flags, as COMMAND GETKEYS finds them:
+    /// the getkeys procedure if the command has one (Redis falls back to it
+    /// because such a command's specs are incomplete), else the specs.
+    pub fn key_positions(&self, argv: &[&[u8]]) -> Vec<(usize, &'static [&'static str])> {
+        if let Some(getkeys) = self.getkeys {
+            return getkeys(argv);
+        }
+        let mut out = self.keys.positions_of(argv);
+        for spec in self.more_keys {
+            let Some((keyword, startfrom)) = spec.keyword else {
+                continue;
+            };
+            // Redis's search stops before the last argument: a keyword there
+            // has no key after it.
+            let from = startfrom.max(1) as usize;
+            let found = (from..argv.len().saturating_sub(1))
+                .find(|&i| argv[i].eq_ignore_ascii_case(keyword.as_bytes()));
+            if let Some(i) = found {
+                out.push((i + 1, spec.flags));
+            }
+        }
+        out
     }
 
     /// The name a subcommand shows on its own (`list` for `client|list`).

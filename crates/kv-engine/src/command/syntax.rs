@@ -4,7 +4,8 @@
 //!
 //! The grammar is the one Redis's docs use: words are arguments, UPPERCASE
 //! words are tokens (a token followed by an argument names that argument's
-//! token; a lone token is a pure token), `[...]` is optional, `a|b` is one of,
+//! token; a lone token is a pure token), `[...]` is optional, `<...>` groups
+//! required alternatives (`<M|KM>`), `a|b` is one of,
 //! several words together form a block, and `...` marks repetition. An
 //! argument's type is inferred from its name (`key`, `count` → integer,
 //! `pattern`, `unix-time-*`...), which is how Redis's own names read.
@@ -36,6 +37,9 @@ enum Tok {
     Word(String),
     Open,
     Close,
+    /// `<`: a required group.
+    OpenRequired,
+    CloseRequired,
     Bar,
     Ellipsis,
 }
@@ -55,11 +59,13 @@ fn lex(s: &str) -> Vec<Tok> {
     };
     for c in s.chars() {
         match c {
-            '[' | ']' | '|' | ' ' => {
+            '[' | ']' | '<' | '>' | '|' | ' ' => {
                 flush(&mut word, &mut out);
                 match c {
                     '[' => out.push(Tok::Open),
                     ']' => out.push(Tok::Close),
+                    '<' => out.push(Tok::OpenRequired),
+                    '>' => out.push(Tok::CloseRequired),
                     '|' => out.push(Tok::Bar),
                     _ => {}
                 }
@@ -87,9 +93,16 @@ fn parse_seq(toks: &[Tok], pos: &mut usize, keys: &mut usize, stop: &[Tok]) -> V
             break;
         }
         match tok {
+            Tok::OpenRequired => {
+                *pos += 1;
+                items.push(parse_alternatives(toks, pos, keys, Tok::CloseRequired));
+                if toks.get(*pos) == Some(&Tok::CloseRequired) {
+                    *pos += 1;
+                }
+            }
             Tok::Open => {
                 *pos += 1;
-                let mut group = parse_alternatives(toks, pos, keys);
+                let mut group = parse_alternatives(toks, pos, keys, Tok::Close);
                 // `[a b ...]`: the ellipsis repeats the whole group, not `b`.
                 let repeated = *pos > 0 && toks.get(*pos - 1) == Some(&Tok::Ellipsis);
                 if toks.get(*pos) == Some(&Tok::Close) {
@@ -136,7 +149,7 @@ fn parse_seq(toks: &[Tok], pos: &mut usize, keys: &mut usize, stop: &[Tok]) -> V
                     items.push(leaf(w, keys));
                 }
             }
-            Tok::Close | Tok::Bar => {
+            Tok::Close | Tok::CloseRequired | Tok::Bar => {
                 *pos += 1;
             }
         }
@@ -144,12 +157,12 @@ fn parse_seq(toks: &[Tok], pos: &mut usize, keys: &mut usize, stop: &[Tok]) -> V
     items
 }
 
-/// Inside brackets: alternatives separated by bars; several items in one
-/// alternative form a block.
-fn parse_alternatives(toks: &[Tok], pos: &mut usize, keys: &mut usize) -> Arg {
+/// Inside brackets (up to `close`): alternatives separated by bars; several
+/// items in one alternative form a block.
+fn parse_alternatives(toks: &[Tok], pos: &mut usize, keys: &mut usize, close: Tok) -> Arg {
     let mut alts: Vec<Arg> = Vec::new();
     loop {
-        let items = parse_seq(toks, pos, keys, &[Tok::Bar, Tok::Close]);
+        let items = parse_seq(toks, pos, keys, &[Tok::Bar, close.clone()]);
         alts.push(block_of(items));
         if toks.get(*pos) == Some(&Tok::Bar) {
             *pos += 1;
@@ -338,6 +351,19 @@ mod tests {
             (ex.name.as_str(), ex.kind, ex.token.as_deref()),
             ("seconds", "integer", Some("EX"))
         );
+    }
+
+    #[test]
+    fn angle_brackets_group_required_alternatives() {
+        let args = parse("key <FROMMEMBER member|FROMLONLAT longitude latitude> radius <M|KM>");
+        assert_eq!(args.len(), 4);
+        assert_eq!(
+            (args[1].kind, args[1].optional, args[1].args.len()),
+            ("oneof", false, 2)
+        );
+        assert_eq!(args[1].args[1].kind, "block");
+        assert_eq!(args[1].args[1].args[0].token.as_deref(), Some("FROMLONLAT"));
+        assert_eq!((args[3].kind, args[3].optional), ("oneof", false));
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! own words.
 
 use crate::cmd::{
-    bitops, client, connection, expire, hash, hll, info, introspection, keyspace, list, lolwut,
-    multi, pubsub, server, set, slowlog, stream, string, zset,
+    bitops, client, connection, expire, geo, hash, hll, info, introspection, keyspace, list,
+    lolwut, multi, pubsub, server, set, slowlog, sort, stream, string, zset,
 };
 
 use super::Command;
@@ -33,6 +33,8 @@ pub static FAMILIES: &[&[Command]] = &[
     set::COMMANDS,
     zset::COMMANDS,
     stream::COMMANDS,
+    geo::COMMANDS,
+    sort::COMMANDS,
     multi::COMMANDS,
     pubsub::COMMANDS,
 ];
