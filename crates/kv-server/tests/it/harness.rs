@@ -8,9 +8,21 @@ use std::time::{Duration, Instant};
 
 use resp_proto::DecodeLimits;
 
+/// A port no other server of this test run was given. The OS's free port is
+/// released before the server binds it, so two tests running at once could
+/// otherwise get the same one: the second server then fails to bind while
+/// its test talks to the first, until that one is killed under it.
 pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("bound").port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let port = listener.local_addr().expect("bound").port();
+        let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// A running server process, killed when dropped.
@@ -60,7 +72,9 @@ impl TestServer {
     fn wait_ready(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+            if let Ok(stream) = TcpStream::connect(("127.0.0.1", self.port))
+                && self.answers_as_ours(stream)
+            {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -80,6 +94,16 @@ impl TestServer {
             self.port,
             self.log()
         );
+    }
+
+    /// Whether the server listening on our port is our child (INFO server's
+    /// process_id), not another process that got the same port. A server
+    /// that refuses INFO (requirepass, a renamed INFO) is taken as ours.
+    fn answers_as_ours(&self, stream: TcpStream) -> bool {
+        let mut raw = Raw::from_stream(stream);
+        let info = raw.call(&["INFO", "server"]);
+        let pid = format!("process_id:{}\r\n", self.child.id());
+        info.starts_with(b"-") || String::from_utf8_lossy(&info).contains(&pid)
     }
 
     pub fn log(&self) -> String {
@@ -125,7 +149,10 @@ pub struct Raw {
 
 impl Raw {
     pub fn connect(port: u16) -> Raw {
-        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+        Raw::from_stream(TcpStream::connect(("127.0.0.1", port)).expect("connects"))
+    }
+
+    fn from_stream(stream: TcpStream) -> Raw {
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .expect("timeout set");
