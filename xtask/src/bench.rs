@@ -47,9 +47,9 @@ pub enum Setup {
     },
     /// `notify-keyspace-events KEA` and one `__key*__:*` pattern subscriber.
     KeyspaceEvents,
-    /// These commands, sent once before the run (their replies unchecked
-    /// but for errors).
-    Commands(&'static [&'static [&'static str]]),
+    /// Data the load reads, written by this function before each run (so
+    /// it must leave the same state however often it runs).
+    Prepare(fn(&mut Conn) -> Result<()>),
 }
 
 /// One throughput test.
@@ -170,12 +170,158 @@ pub const TESTS: &[ThroughputTest] = &[
     ThroughputTest {
         name: "BITCOUNT_1MB",
         load: Load::Command(&["BITCOUNT", "bench:bitcount"]),
-        setup: Setup::Commands(&[&["SETBIT", "bench:bitcount", "8388607", "1"]]),
+        setup: Setup::Prepare(|c| {
+            send_all(c, &[&[b"SETBIT", b"bench:bitcount", b"8388607", b"1"]])
+        }),
         csv_name: "BITCOUNT",
         default: true,
         requests_divisor: 100,
     },
+    // The usual producer: XADD with approximate trimming.
+    ThroughputTest {
+        name: "XADD",
+        load: Load::Command(&[
+            "XADD",
+            "bench:stream",
+            "MAXLEN",
+            "~",
+            "100000",
+            "*",
+            "field",
+            "value",
+        ]),
+        setup: Setup::None,
+        csv_name: "XADD",
+        default: true,
+        requests_divisor: 1,
+    },
+    // A consumer re-reading 10 entries of its pending list (the ID 0 form),
+    // so the run never drains the group.
+    ThroughputTest {
+        name: "XREADGROUP_10",
+        load: Load::Command(&[
+            "XREADGROUP",
+            "GROUP",
+            "bench:group",
+            "reader",
+            "COUNT",
+            "10",
+            "STREAMS",
+            "bench:rstream",
+            "0",
+        ]),
+        setup: Setup::Prepare(prepare_consumer_group),
+        csv_name: "XREADGROUP",
+        default: true,
+        requests_divisor: 4,
+    },
+    // Random elements into one HyperLogLog (dense after the first few
+    // thousand).
+    ThroughputTest {
+        name: "PFADD",
+        load: Load::RandomCommand(&["PFADD", "bench:hll", "__rand_int__"], 1_000_000),
+        setup: Setup::None,
+        csv_name: "PFADD",
+        default: true,
+        requests_divisor: 1,
+    },
+    // The 10 nearest of the ~170 points within 2 km, among 100,000.
+    ThroughputTest {
+        name: "GEOSEARCH",
+        load: Load::Command(&[
+            "GEOSEARCH",
+            "bench:geo",
+            "FROMLONLAT",
+            "13.5",
+            "52.5",
+            "BYRADIUS",
+            "2",
+            "km",
+            "ASC",
+            "COUNT",
+            "10",
+        ]),
+        setup: Setup::Prepare(prepare_geo),
+        csv_name: "GEOSEARCH",
+        default: true,
+        requests_divisor: 10,
+    },
 ];
+
+/// Sends each command and fails on an error reply.
+fn send_all(conn: &mut Conn, commands: &[&[&[u8]]]) -> Result<()> {
+    for command in commands {
+        if let Reply::Error(e) = conn.command(command)? {
+            let words: Vec<String> = command
+                .iter()
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            bail!("setup `{}` failed: {e}", words.join(" "));
+        }
+    }
+    Ok(())
+}
+
+/// A stream of 100 entries all delivered to one consumer of one group.
+fn prepare_consumer_group(conn: &mut Conn) -> Result<()> {
+    send_all(conn, &[&[b"DEL", b"bench:rstream"]])?;
+    for i in 0..100u64 {
+        let id = format!("1-{}", i + 1);
+        let value = padded(b"value:", i, 10);
+        send_all(
+            conn,
+            &[&[b"XADD", b"bench:rstream", id.as_bytes(), b"field", &value]],
+        )?;
+    }
+    send_all(
+        conn,
+        &[
+            &[b"XGROUP", b"CREATE", b"bench:rstream", b"bench:group", b"0"],
+            &[
+                b"XREADGROUP",
+                b"GROUP",
+                b"bench:group",
+                b"reader",
+                b"COUNT",
+                b"100",
+                b"STREAMS",
+                b"bench:rstream",
+                b">",
+            ],
+        ],
+    )
+}
+
+/// `GEOADD`s of `n` points spread over one degree square from 13E 52N,
+/// the same points every time.
+fn geo_points(n: u64, mut batch: impl FnMut(&[&[u8]]) -> Result<()>, key: &[u8]) -> Result<()> {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut start = 0;
+    while start < n {
+        let end = (start + ELEMENTS_PER_COMMAND).min(n);
+        let mut owned: Vec<Vec<u8>> = Vec::new();
+        for i in start..end {
+            owned.push(format!("{:.6}", 13.0 + next()).into_bytes());
+            owned.push(format!("{:.6}", 52.0 + next()).into_bytes());
+            owned.push(padded(b"place:", i, 7));
+        }
+        let mut args: Vec<&[u8]> = vec![b"GEOADD", key];
+        args.extend(owned.iter().map(Vec::as_slice));
+        batch(&args)?;
+        start = end;
+    }
+    Ok(())
+}
+
+fn prepare_geo(conn: &mut Conn) -> Result<()> {
+    geo_points(100_000, |args| send_all(conn, &[args]), b"bench:geo")
+}
 
 /// One memory dataset.
 pub struct Dataset {
@@ -228,6 +374,24 @@ pub const DATASETS: &[Dataset] = &[
         keys: 1,
         default: true,
         load: load_list,
+    },
+    Dataset {
+        name: "stream-1M",
+        description: "XADD of 1,000,000 entries with two fields (8-byte names, 10-byte values) to one stream",
+        items: 1_000_000,
+        item_unit: ("entry", "entries"),
+        keys: 1,
+        default: true,
+        load: load_stream,
+    },
+    Dataset {
+        name: "geo-1M",
+        description: "GEOADD of 1,000,000 points (12-byte members) to one key",
+        items: 1_000_000,
+        item_unit: ("member", "members"),
+        keys: 1,
+        default: true,
+        load: |p, n| geo_points(n, |args| p.push(args), b"geo:big"),
     },
     Dataset {
         name: "zset-1M",
@@ -318,6 +482,24 @@ fn load_chunked(
     Ok(())
 }
 
+fn load_stream(p: &mut Pipeline, n: u64) -> Result<()> {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for i in 0..n {
+        fill(&mut a, b"a:", i % 10_000_000, 8);
+        fill(&mut b, b"b:", (i * 7) % 10_000_000, 8);
+        p.push(&[
+            b"XADD",
+            b"stream:big",
+            b"*",
+            b"field:01",
+            &a,
+            b"field:02",
+            &b,
+        ])?;
+    }
+    Ok(())
+}
+
 fn load_list(p: &mut Pipeline, n: u64) -> Result<()> {
     load_chunked(p, n, b"RPUSH", b"list:big", |i, out| {
         out.push(padded(b"elem:", i, 11));
@@ -344,10 +526,10 @@ usage: cargo xtask bench [flags]
   --clients N        redis-benchmark -c (default 50)
   --tests LIST       default | all | none | comma-separated names
                      (PING SET GET INCR MSET LPUSH RPOP SADD HSET ZADD LRANGE_100 LRANGE_600
-                     PUBLISH_100 MULTI_EXEC_3 SET_KEA SETBIT BITCOUNT_1MB;
-                     default: every row)
+                     PUBLISH_100 MULTI_EXEC_3 SET_KEA SETBIT BITCOUNT_1MB XADD
+                     XREADGROUP_10 PFADD GEOSEARCH; default: every row)
   --memory LIST      default | all | none | comma-separated datasets
-                     (strings-1M strings-1M-ttl hashes-100k list-1M zset-1M;
+                     (strings-1M strings-1M-ttl hashes-100k list-1M stream-1M geo-1M zset-1M;
                      default: strings-1M,strings-1M-ttl)
   --quick            CI smoke run: -n 10000 (-P 1) / 50000 (deeper), 1 round
   --out DIR          report directory (default: <workspace>/bench-results)
@@ -919,13 +1101,8 @@ fn run_benchmark(tools: &Tools, port: u16, cell: &Cell, clients: u32) -> Result<
         } => Some(crate::driver::Subscribers::start(
             port, count, name, pattern,
         )?),
-        Setup::Commands(commands) => {
-            for command in commands {
-                let args: Vec<&[u8]> = command.iter().map(|a| a.as_bytes()).collect();
-                if let Reply::Error(e) = admin.command(&args)? {
-                    bail!("setup `{}` failed: {e}", command.join(" "));
-                }
-            }
+        Setup::Prepare(prepare) => {
+            prepare(&mut admin)?;
             None
         }
         Setup::KeyspaceEvents => {
@@ -1163,7 +1340,9 @@ fn render(
              the redis run beside it. PUBLISH_100: `PUBLISH bench-channel <64 bytes>` with 100 subscribers \
              drained by xtask; SET_KEA: SET with `notify-keyspace-events KEA` and one `__key*__:*` subscriber; \
              MULTI_EXEC_3: xtask's own driver, one request = MULTI, SET, INCR, GET, EXEC; \
-             SETBIT: `SETBIT bench:bitmap:<random below 100000> 8191 1`; BITCOUNT_1MB: `BITCOUNT` of a 1 MB string.\n",
+             SETBIT: `SETBIT bench:bitmap:<random below 100000> 8191 1`; BITCOUNT_1MB: `BITCOUNT` of a 1 MB string; \
+             XADD: `XADD bench:stream MAXLEN ~ 100000 * field value`; XREADGROUP_10: COUNT 10 from a consumer's pending \
+             entries; PFADD: a random element; GEOSEARCH: 10 nearest within 2 km among 100,000 points.\n",
             opts.clients,
             opts.rounds,
             if opts.quick { ", quick mode" } else { "" }
@@ -1428,7 +1607,11 @@ mod tests {
                 "MULTI_EXEC_3",
                 "SET_KEA",
                 "SETBIT",
-                "BITCOUNT_1MB"
+                "BITCOUNT_1MB",
+                "XADD",
+                "XREADGROUP_10",
+                "PFADD",
+                "GEOSEARCH"
             ]
         );
         assert_eq!(select_tests("all").unwrap().len(), TESTS.len());
