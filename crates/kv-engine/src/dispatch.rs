@@ -306,11 +306,7 @@ impl Engine {
         }
         if self.tracking.clients() > 0 && cmd.has(flags::READONLY) && !cmd.has(flags::PUBSUB) {
             let args: Vec<&[u8]> = argv.iter().collect();
-            let mut keys = cmd
-                .keys
-                .positions_of(&args)
-                .into_iter()
-                .map(|(p, _)| args[p]);
+            let mut keys = cmd.key_positions(&args).into_iter().map(|(p, _)| args[p]);
             self.tracking_remember(client, &mut keys);
         }
         let failed = match result {

@@ -33,7 +33,7 @@ use super::{is, parse_i64};
 use crate::Ctx;
 use crate::command::flags::*;
 use crate::command::table::{OW_UPDATE, RO_ACCESS, RW_UPDATE};
-use crate::command::{Command, Group, KeySpec, Keys, acl};
+use crate::command::{Command, Group, KeyRange, KeySpec, Keys, acl};
 use crate::db::{Typed, typed};
 use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
@@ -662,11 +662,13 @@ const fn store_specs(startfrom: i32) -> [KeySpec; 2] {
             notes: "",
             flags: OW_UPDATE,
             keyword: Some(("STORE", startfrom)),
+            range: KeyRange::ONE,
         },
         KeySpec {
             notes: "",
             flags: OW_UPDATE,
             keyword: Some(("STOREDIST", startfrom)),
+            range: KeyRange::ONE,
         },
     ]
 }

@@ -109,7 +109,7 @@ fn reply_info(reply: &mut Reply<'_>, cmd: &Command) {
 fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     let k = cmd.keys;
     let fixed = usize::from(k.first > 0) + usize::from(k.first > 0 && !k.second_flags.is_empty());
-    reply.set(fixed + usize::from(k.keynum_at != 0) + cmd.more_keys.len());
+    reply.set(fixed + usize::from(k.keynum_at > 0) + cmd.more_keys.len());
     if k.first > 0 {
         if k.second_flags.is_empty() {
             let lastkey = if k.last < 0 { k.last } else { k.last - k.first };
@@ -151,9 +151,6 @@ fn reply_key_specs(reply: &mut Reply<'_>, cmd: &Command) {
     if k.keynum_at > 0 {
         reply_key_spec(reply, "", k.keynum_flags, k.keynum_at, FindKeys::Keynum);
     }
-    if k.keynum_at < 0 {
-        reply_key_spec(reply, "", k.keynum_flags, -k.keynum_at, FindKeys::Streams);
-    }
     for spec in cmd.more_keys {
         reply_more_key_spec(reply, spec);
     }
@@ -191,9 +188,14 @@ fn reply_more_key_spec(reply: &mut Reply<'_>, spec: &crate::command::KeySpec) {
             reply.bulk(b"range");
             reply.bulk(b"spec");
             reply.map(3);
-            for (name, value) in [(&b"lastkey"[..], 0), (b"keystep", 1), (b"limit", 0)] {
+            let r = spec.range;
+            for (name, value) in [
+                (&b"lastkey"[..], r.lastkey),
+                (b"keystep", r.keystep),
+                (b"limit", r.limit),
+            ] {
                 reply.bulk(name);
-                reply.integer(value);
+                reply.integer(i64::from(value));
             }
         }
         None => {
@@ -216,9 +218,6 @@ enum FindKeys {
     Range { lastkey: i32, keystep: i32 },
     /// A count argument at the index, then that many keys.
     Keynum,
-    /// After the `STREAMS` keyword searched from the index: the first half
-    /// of the remaining arguments.
-    Streams,
 }
 
 /// One key specification: an index-based begin search, then a range or a
@@ -237,19 +236,10 @@ fn reply_key_spec(reply: &mut Reply<'_>, notes: &str, flags: &[&str], index: i32
     reply.bulk(b"begin_search");
     reply.map(2);
     reply.bulk(b"type");
-    if matches!(find, FindKeys::Streams) {
-        reply.bulk(b"keyword");
-        reply.bulk(b"spec");
-        reply.map(2);
-        reply.bulk(b"keyword");
-        reply.bulk(b"STREAMS");
-        reply.bulk(b"startfrom");
-    } else {
-        reply.bulk(b"index");
-        reply.bulk(b"spec");
-        reply.map(1);
-        reply.bulk(b"index");
-    }
+    reply.bulk(b"index");
+    reply.bulk(b"spec");
+    reply.map(1);
+    reply.bulk(b"index");
     reply.integer(i64::from(index));
     reply.bulk(b"find_keys");
     reply.map(2);
@@ -266,10 +256,6 @@ fn reply_key_spec(reply: &mut Reply<'_>, notes: &str, flags: &[&str], index: i32
         FindKeys::Keynum => {
             reply.bulk(b"keynum");
             [(b"keynumidx", 0), (b"firstkey", 1), (b"keystep", 1)]
-        }
-        FindKeys::Streams => {
-            reply.bulk(b"range");
-            [(b"lastkey", -1), (b"keystep", 1), (b"limit", 2)]
         }
     };
     reply.bulk(b"spec");

@@ -38,7 +38,7 @@ use super::{is, parse_i64};
 use crate::Ctx;
 use crate::command::flags::*;
 use crate::command::table::{OW_UPDATE, RO_ACCESS};
-use crate::command::{Command, Group, KeySpec, Keys, acl};
+use crate::command::{Command, Group, KeyRange, KeySpec, Keys, acl};
 use crate::db::Value;
 use crate::effects::events;
 use crate::error::{CmdError, CmdResult};
@@ -425,11 +425,13 @@ const BY_GET_SPEC: KeySpec = KeySpec {
     notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
     flags: RO_ACCESS,
     keyword: None,
+    range: KeyRange::ONE,
 };
 const STORE_SPEC: KeySpec = KeySpec {
     notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
     flags: OW_UPDATE,
     keyword: None,
+    range: KeyRange::ONE,
 };
 
 pub static COMMANDS: &[Command] = &[

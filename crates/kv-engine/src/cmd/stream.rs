@@ -21,7 +21,7 @@ use resp_proto::{Argv, OwnedArgv};
 use super::args::{int_arg, is, parse_i64};
 use crate::command::flags::*;
 use crate::command::table::{RO, RO_ACCESS, RW_UPDATE};
-use crate::command::{Command, Group, Keys, acl};
+use crate::command::{Command, Group, KeyRange, KeySpec, Keys, acl};
 use crate::db::{Typed, Value};
 use crate::effects::events;
 use crate::error::{CmdError, CmdResult, lossy_prefix};
@@ -1865,6 +1865,17 @@ const fn at2(flags: &'static [&'static str]) -> Keys {
     Keys::range(2, 2, 1, flags)
 }
 
+/// XREAD's and XREADGROUP's keys: the first half of what follows `STREAMS`,
+/// searched from argument `startfrom`.
+const fn streams_keys(startfrom: i32) -> KeySpec {
+    KeySpec {
+        notes: "",
+        flags: RO_ACCESS,
+        keyword: Some(("STREAMS", startfrom)),
+        range: KeyRange::FIRST_HALF,
+    }
+}
+
 pub static COMMANDS: &[Command] = &[
     Command {
         name: "xadd",
@@ -1970,7 +1981,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -4,
         flags: READONLY | BLOCKING | MOVABLE_KEYS,
         acl: acl::STREAM,
-        keys: Keys::streams(1, RO_ACCESS),
+        more_keys: &[streams_keys(1)],
         group: Group::Stream,
         since: "5.0.0",
         summary: "Returns entries of streams after given IDs, waiting for some if asked.",
@@ -1984,7 +1995,7 @@ pub static COMMANDS: &[Command] = &[
         arity: -7,
         flags: WRITE | BLOCKING | MOVABLE_KEYS,
         acl: acl::STREAM,
-        keys: Keys::streams(4, RO_ACCESS),
+        more_keys: &[streams_keys(4)],
         group: Group::Stream,
         since: "5.0.0",
         summary: "Reads entries of streams as a consumer of a group, waiting for some if asked.",

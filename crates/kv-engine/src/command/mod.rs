@@ -183,10 +183,7 @@ pub struct Keys {
     pub second_flags: &'static [&'static str],
     /// Keys counted by a `numkeys` argument (ZUNION, LMPOP...): the position
     /// of that argument (0: none); the keys follow it. Reported as a "keynum"
-    /// key spec with `keynum_flags`. Negative: the keys follow the
-    /// `STREAMS` keyword, searched from argument `-keynum_at`, and are the
-    /// first half of what follows it (XREAD, XREADGROUP's "keyword" key
-    /// spec, limit 2).
+    /// key spec with `keynum_flags`.
     pub keynum_at: i32,
     pub keynum_flags: &'static [&'static str],
 }
@@ -262,20 +259,6 @@ impl Keys {
         }
     }
 
-    /// The keys after `STREAMS`, searched from argument `startfrom`
-    /// (XREAD 1, XREADGROUP 4): no fixed positions, one keyword key spec.
-    pub const fn streams(startfrom: i32, flags: &'static [&'static str]) -> Keys {
-        Keys {
-            first: 0,
-            last: 0,
-            step: 0,
-            spec_flags: &[],
-            second_flags: &[],
-            keynum_at: -startfrom,
-            keynum_flags: flags,
-        }
-    }
-
     /// A destination at 1, then keys counted by `numkeys` at 2 (ZUNIONSTORE).
     pub const fn store_numkeys(
         dst_flags: &'static [&'static str],
@@ -328,15 +311,6 @@ impl Keys {
                 (p, flags)
             })
             .collect();
-        if self.keynum_at < 0 {
-            let from = (-self.keynum_at) as usize;
-            if let Some(at) = (from..argc).find(|&i| argv[i].eq_ignore_ascii_case(b"streams")) {
-                let count = (argc - at - 1) / 2;
-                for p in at + 1..=at + count {
-                    out.push((p, self.keynum_flags));
-                }
-            }
-        }
         if self.keynum_at > 0 {
             let at = self.keynum_at as usize;
             let count = argv
@@ -374,16 +348,65 @@ impl Keys {
 
 /// A key specification [`Keys`] cannot express (Redis's `keyword` and
 /// `unknown` begin-search types), reported by COMMAND INFO after those of
-/// `keys`: GEORADIUS's `STORE key`, SORT's BY/GET/STORE keys.
+/// `keys`: GEORADIUS's `STORE key`, SORT's BY/GET/STORE keys, the keys after
+/// XREAD's `STREAMS`.
 #[derive(Debug, Clone, Copy)]
 pub struct KeySpec {
     /// COMMAND INFO's `notes` (empty: none).
     pub notes: &'static str,
     pub flags: &'static [&'static str],
-    /// `Some((keyword, startfrom))`: one key right after the first `keyword`
-    /// searched from argument `startfrom` on; None: unknown, the command's
-    /// [`GetKeys`] finds it.
+    /// `Some((keyword, startfrom))`: the keys follow the first `keyword`
+    /// searched from argument `startfrom` on, as `range` says; None: unknown,
+    /// the command's [`GetKeys`] finds them.
     pub keyword: Option<(&'static str, i32)>,
+    pub range: KeyRange,
+}
+
+/// Which arguments after a keyword are keys (Redis's `range` find_keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRange {
+    /// The last key, from the first one (negative: from the end, or with a
+    /// `limit`, from the end of the `1/limit` share of what follows).
+    pub lastkey: i32,
+    pub keystep: i32,
+    /// 0: none; n: the keys are the first 1/n of the arguments that follow.
+    pub limit: i32,
+}
+
+impl KeyRange {
+    /// One key, right after the keyword (GEORADIUS ... STORE key).
+    pub const ONE: KeyRange = KeyRange {
+        lastkey: 0,
+        keystep: 1,
+        limit: 0,
+    };
+    /// The first half of what follows (XREAD ... STREAMS key ... id ...).
+    pub const FIRST_HALF: KeyRange = KeyRange {
+        lastkey: -1,
+        keystep: 1,
+        limit: 2,
+    };
+
+    /// The key positions of a call with `argc` arguments whose first key is
+    /// at `first` (Redis's getKeysUsingKeySpecs).
+    fn positions(self, first: usize, argc: usize) -> Vec<usize> {
+        let (first_i, argc_i) = (first as i64, argc as i64);
+        let (lastkey, limit) = (i64::from(self.lastkey), i64::from(self.limit));
+        let last = if lastkey >= 0 {
+            first_i + lastkey
+        } else if limit == 0 {
+            argc_i + lastkey
+        } else {
+            first_i + (argc_i - first_i) / limit + lastkey
+        };
+        let last = last.min(argc_i - 1);
+        if last < first_i {
+            return Vec::new();
+        }
+        (first..=last as usize)
+            .step_by(self.keystep.max(1) as usize)
+            .collect()
+    }
 }
 
 /// Redis's getkeys_proc, for a command whose key specs cannot locate every
@@ -470,7 +493,12 @@ impl Command {
             let found = (from..argv.len().saturating_sub(1))
                 .find(|&i| argv[i].eq_ignore_ascii_case(keyword.as_bytes()));
             if let Some(i) = found {
-                out.push((i + 1, spec.flags));
+                out.extend(
+                    spec.range
+                        .positions(i + 1, argv.len())
+                        .into_iter()
+                        .map(|p| (p, spec.flags)),
+                );
             }
         }
         out
