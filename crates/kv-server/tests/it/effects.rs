@@ -455,6 +455,20 @@ fn the_redis_crate_transaction_helper_retries_on_conflict() {
 /// `cargo xtask test` installs redis-py; without it the test says so and skips.
 #[test]
 fn redis_py_works_unchanged() {
+    run_redis_py("redis_py.py");
+}
+
+/// The consumer-group worker pattern through redis-py: XADD ~ MAXLEN,
+/// XGROUP CREATE MKSTREAM and BUSYGROUP, XREADGROUP BLOCK woken by another
+/// connection, XACK, XPENDING, XAUTOCLAIM (tests/clients/redis_py_streams.py).
+#[test]
+fn redis_py_stream_workers_work_unchanged() {
+    run_redis_py("redis_py_streams.py");
+}
+
+/// Runs a script of tests/clients against a fresh kv in RESP2 and RESP3; it
+/// must print "ok". Skipped, with a note, without redis-py.
+fn run_redis_py(script: &str) {
     let importable = std::process::Command::new("python3")
         .args(["-c", "import redis"])
         .status()
@@ -463,16 +477,16 @@ fn redis_py_works_unchanged() {
         eprintln!("redis-py not installed: its client test skipped");
         return;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/redis_py.py");
+    let script = format!("{}/tests/clients/{script}", env!("CARGO_MANIFEST_DIR"));
     let kv = TestServer::start(&[]);
     for protocol in ["2", "3"] {
         let out = std::process::Command::new("python3")
-            .args([script, &kv.port.to_string(), protocol])
+            .args([&script, &kv.port.to_string(), protocol])
             .output()
             .expect("python3 runs");
         assert!(
             out.status.success() && out.stdout == b"ok\n",
-            "redis-py (RESP{protocol}) failed:\n{}\n{}",
+            "{script} (RESP{protocol}) failed:\n{}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
