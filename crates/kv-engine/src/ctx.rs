@@ -267,6 +267,15 @@ impl<'a> Ctx<'a> {
             .key_changed(db, key, event, dirty, Some(self.client));
     }
 
+    /// Reports a change to `key`'s bookkeeping that Redis does not count as
+    /// modifying the key: a stream's consumer groups, pending entries and
+    /// XSETID. Dirty, blocked clients and `event` as [`Ctx::changed_by`];
+    /// WATCH and client-side caching are left alone.
+    pub fn changed_state(&mut self, key: &[u8], event: Event, dirty: u64) {
+        let db = self.db_index();
+        self.engine.key_state_changed(db, key, event, dirty);
+    }
+
     /// Counts `dirty` changes that touch no key in particular (FLUSHALL's
     /// count; DEBUG's writes).
     pub fn changed_dataset(&mut self, dirty: u64) {

@@ -327,6 +327,17 @@ impl crate::Engine {
         self.notify(event, key, db);
     }
 
+    /// [`Engine::key_changed`] for bookkeeping Redis does not count as
+    /// modifying the key (a stream's consumer groups, PELs, last ID): dirty,
+    /// the readiness of blocked clients and the event, but neither WATCH nor
+    /// client-side caching is touched, as Redis calls no signalModifiedKey.
+    pub(crate) fn key_state_changed(&mut self, db: usize, key: &[u8], event: Event, dirty: u64) {
+        self.report_db_effects(db);
+        self.dirty += dirty;
+        self.blocking.signal(db, key);
+        self.notify(event, key, db);
+    }
+
     /// Publishes a keyspace notification if `notify-keyspace-events` selects
     /// its class (Redis's notifyKeyspaceEvent). The check is inline: every
     /// write and every read miss asks.

@@ -531,7 +531,7 @@ pub fn xsetid_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     };
     s.set_meta(id, added, max);
     reply.ok();
-    ctx.changed(key, events::XSETID);
+    ctx.changed_state(key, events::XSETID, 1);
     Ok(())
 }
 
@@ -963,9 +963,9 @@ fn serve_stream(
         let g = s.group(group_name).expect("checked");
         (g.last_id, g.entries_read)
     };
-    ctx.changed_by(key, events::NONE, 1);
+    ctx.changed_state(key, events::NONE, 1);
     if created {
-        ctx.changed_by(key, events::XGROUP_CREATECONSUMER, 1);
+        ctx.changed_state(key, events::XGROUP_CREATECONSUMER, 1);
         if noack {
             ctx.also_propagate(&[b"XGROUP", b"CREATECONSUMER", key, group_name, consumer]);
         }
@@ -1122,7 +1122,7 @@ pub fn xgroup_create_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let (s, reply) = ctx.write_typed::<Stream>(key)?.expect("exists now");
     if s.create_group(group, id, entries_read) {
         reply.ok();
-        ctx.changed(key, events::XGROUP_CREATE);
+        ctx.changed_state(key, events::XGROUP_CREATE, 1);
         Ok(())
     } else {
         Err(CmdError::Raw(
@@ -1148,7 +1148,7 @@ pub fn xgroup_setid_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     g.last_id = id;
     g.entries_read = entries_read;
     reply.ok();
-    ctx.changed(key, events::XGROUP_SETID);
+    ctx.changed_state(key, events::XGROUP_SETID, 1);
     Ok(())
 }
 
@@ -1160,7 +1160,7 @@ pub fn xgroup_destroy_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     if s.destroy_group(argv.arg(3)) {
         reply.integer(1);
         // Wakes clients blocked on the group, to tell them.
-        ctx.changed(key, events::XGROUP_DESTROY);
+        ctx.changed_state(key, events::XGROUP_DESTROY, 1);
     } else {
         reply.integer(0);
     }
@@ -1177,7 +1177,7 @@ pub fn xgroup_createconsumer_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdRe
     let created = g.ensure_consumer(argv.arg(4), now);
     reply.integer(i64::from(created));
     if created {
-        ctx.changed(key, events::XGROUP_CREATECONSUMER);
+        ctx.changed_state(key, events::XGROUP_CREATECONSUMER, 1);
     }
     Ok(())
 }
@@ -1191,7 +1191,7 @@ pub fn xgroup_delconsumer_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResul
     match g.delete_consumer(argv.arg(4)) {
         Some(pending) => {
             reply.integer(pending as i64);
-            ctx.changed(key, events::XGROUP_DELCONSUMER);
+            ctx.changed_state(key, events::XGROUP_DELCONSUMER, 1);
         }
         None => reply.integer(0),
     }
@@ -1244,7 +1244,7 @@ pub fn xack_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     let acked = ids.into_iter().filter(|id| g.ack(*id)).count();
     reply.integer(acked as i64);
     if acked > 0 {
-        ctx.changed_by(key, events::NONE, acked as u64);
+        ctx.changed_state(key, events::NONE, acked as u64);
     }
     Ok(())
 }
@@ -1497,10 +1497,10 @@ pub fn xclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     drop(out);
     if created {
-        ctx.changed(key, events::XGROUP_CREATECONSUMER);
+        ctx.changed_state(key, events::XGROUP_CREATECONSUMER, 1);
     }
     if dirty > 0 {
-        ctx.changed_by(key, events::NONE, dirty);
+        ctx.changed_state(key, events::NONE, dirty);
     }
     let last = id_text(group_last);
     if ctx.propagating() {
@@ -1509,7 +1509,7 @@ pub fn xclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         }
     }
     if propagate_last {
-        ctx.changed_by(key, events::NONE, 1);
+        ctx.changed_state(key, events::NONE, 1);
         let er = entries_read.to_string();
         ctx.also_propagate(&[
             b"XGROUP",
@@ -1651,10 +1651,10 @@ pub fn xautoclaim_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
     }
     drop(claimed);
     if created {
-        ctx.changed(key, events::XGROUP_CREATECONSUMER);
+        ctx.changed_state(key, events::XGROUP_CREATECONSUMER, 1);
     }
     if !claims.is_empty() {
-        ctx.changed_by(key, events::NONE, claims.len() as u64);
+        ctx.changed_state(key, events::NONE, claims.len() as u64);
         if ctx.propagating() {
             let last = id_text(group_last);
             for (id, owner, time, count) in &claims {

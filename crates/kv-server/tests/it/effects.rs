@@ -196,6 +196,59 @@ fn watch_is_invalidated_by_other_clients_writes() {
     assert_eq!(show(&t[20]), "*-1\\r\\n");
 }
 
+/// WATCH on a stream: a consumer group's bookkeeping (XREADGROUP, XACK,
+/// XCLAIM, XAUTOCLAIM, XGROUP, XSETID) does not count as modifying the key,
+/// as in Redis; XADD does.
+fn watch_a_stream(port: u16) -> Vec<Vec<u8>> {
+    let mut a = Raw::connect(port);
+    let mut b = Raw::connect(port);
+    let mut t = Vec::new();
+    let writes: &[&[&str]] = &[
+        &["XGROUP", "CREATE", "s", "g2", "0"],
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "COUNT",
+            "1",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+        &["XACK", "s", "g", "1-1"],
+        &["XSETID", "s", "5-0"],
+        &["XGROUP", "CREATECONSUMER", "s", "g", "c9"],
+        &["XCLAIM", "s", "g", "c2", "0", "1-1"],
+        &["XAUTOCLAIM", "s", "g", "c3", "0", "0"],
+        &["XGROUP", "SETID", "s", "g", "0"],
+        &["XGROUP", "DELCONSUMER", "s", "g", "c"],
+        &["XGROUP", "DESTROY", "s", "g"],
+        &["XADD", "s", "9-1", "f", "v"],
+    ];
+    for write in writes {
+        a.call(&["DEL", "s"]);
+        a.call(&["XADD", "s", "1-1", "f", "v"]);
+        a.call(&["XGROUP", "CREATE", "s", "g", "0"]);
+        a.call(&["XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">"]);
+        t.push(a.call(&["WATCH", "s"]));
+        t.push(b.call(write));
+        t.push(a.call(&["MULTI"]));
+        t.push(a.call(&["PING"]));
+        t.push(a.call(&["EXEC"]));
+    }
+    t
+}
+
+#[test]
+fn stream_group_bookkeeping_leaves_watch_alone() {
+    let t = on_both(watch_a_stream);
+    let execs: Vec<String> = t.chunks(5).map(|c| show(&c[4])).collect();
+    let mut want = vec!["*1\\r\\n+PONG\\r\\n".to_string(); 10];
+    want.push("*-1\\r\\n".into());
+    assert_eq!(execs, want);
+}
+
 /// A transaction fills two keys a client waits on: it is served from the
 /// one filled first.
 fn exec_wakes_blocked_clients(port: u16) -> Vec<Vec<u8>> {
