@@ -30,6 +30,24 @@ pub(crate) fn on_both(scenario: Scenario) -> Vec<Vec<u8>> {
     got
 }
 
+/// What a `__key*__:*` pattern subscriber receives while another connection
+/// runs `writes` with every keyspace event on: the writes' replies, the
+/// `messages` expected, then whether it stayed silent for 100 ms after them.
+pub(crate) fn keyspace_events_of(port: u16, writes: &[&[&str]], messages: usize) -> Vec<Vec<u8>> {
+    let mut ctl = Raw::connect(port);
+    let mut sub = Raw::connect(port);
+    let mut t = vec![ctl.call(&["CONFIG", "SET", "notify-keyspace-events", "KEA"])];
+    t.push(sub.call(&["PSUBSCRIBE", "__key*__:*"]));
+    for write in writes {
+        t.push(ctl.call(write));
+    }
+    for _ in 0..messages {
+        t.push(sub.read_raw());
+    }
+    t.push(silent_for(&mut sub, 100).to_string().into_bytes());
+    t
+}
+
 /// The value of one `INFO clients` field.
 pub(crate) fn info_field(raw: &mut Raw, field: &str) -> i64 {
     let reply = raw.call(&["INFO", "clients"]);

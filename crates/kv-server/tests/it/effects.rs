@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::blocking::{client_id, on_both, silent_for};
+use crate::blocking::{client_id, keyspace_events_of, on_both, silent_for};
 use crate::harness::{Raw, TestServer, show};
 use crate::oracle::compare;
 
@@ -307,28 +307,17 @@ fn subscribers_receive_what_publishers_send() {
 
 /// Keyspace notifications of a few writes, as a pattern subscriber sees them.
 fn keyspace_events(port: u16) -> Vec<Vec<u8>> {
-    let mut ctl = Raw::connect(port);
-    let mut sub = Raw::connect(port);
-    let mut t = vec![ctl.call(&["CONFIG", "SET", "notify-keyspace-events", "KEA"])];
-    t.push(sub.call(&["PSUBSCRIBE", "__key*__:*"]));
-    for cmd in [
+    // set, expire, rpush, lpop, del, hset, rename_from, rename_to, del, del:
+    // each once on __keyspace@0__ and once on __keyevent@0__.
+    let writes: &[&[&str]] = &[
         &["SET", "k", "v", "EX", "100"][..],
         &["RPUSH", "l", "a"][..],
         &["LPOP", "l"][..],
         &["HSET", "h", "f", "v"][..],
         &["RENAME", "k", "k2"][..],
         &["DEL", "k2", "h"][..],
-    ] {
-        ctl.call(cmd);
-    }
-    t.push(ctl.call(&["PING"]));
-    // set, expire, rpush, lpop, del, hset, rename_from, rename_to, del, del:
-    // each once on __keyspace@0__ and once on __keyevent@0__.
-    for _ in 0..20 {
-        t.push(sub.read_raw());
-    }
-    t.push(silent_for(&mut sub, 100).to_string().into_bytes());
-    t
+    ];
+    keyspace_events_of(port, writes, 20)
 }
 
 #[test]

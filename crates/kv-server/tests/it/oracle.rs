@@ -318,6 +318,17 @@ pub(crate) fn compare(script: &[&[&str]], resp3: bool) {
     compare_with(script, resp3, &[]);
 }
 
+/// [`compare`] of a generated script, in RESP2 and then RESP3.
+pub(crate) fn compare_generated(script: &[Vec<String>]) {
+    let rows: Vec<Vec<&str>> = script
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let script: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+    compare(&script, false);
+    compare(&script, true);
+}
+
 /// [`compare`] with extra startup arguments for both servers.
 pub(crate) fn compare_with(script: &[&[&str]], resp3: bool, args: &[&str]) {
     let Some(redis) = TestServer::start_redis(args) else {

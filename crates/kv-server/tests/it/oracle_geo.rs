@@ -4,9 +4,8 @@
 //! options and errors, then seeded random points and queries (near the poles,
 //! across the antimeridian, with equal distances) in every option mix.
 
-use crate::blocking::{on_both, silent_for};
-use crate::harness::Raw;
-use crate::oracle::compare;
+use crate::blocking::{keyspace_events_of, on_both};
+use crate::oracle::{compare, compare_generated};
 
 const SCRIPT: &[&[&str]] = &[
     &[
@@ -1348,24 +1347,15 @@ fn random_script() -> Vec<Vec<String>> {
 
 #[test]
 fn random_geo_searches_match_redis() {
-    let owned = random_script();
-    let rows: Vec<Vec<&str>> = owned
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
-    let script: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-    compare(&script, false);
-    compare(&script, true);
+    compare_generated(&random_script());
 }
 
 /// The keyspace notifications of these writes, as a pattern subscriber sees
 /// them.
 fn keyspace_events(port: u16) -> Vec<Vec<u8>> {
-    let mut ctl = Raw::connect(port);
-    let mut sub = Raw::connect(port);
-    let mut t = vec![ctl.call(&["CONFIG", "SET", "notify-keyspace-events", "KEA"])];
-    t.push(sub.call(&["PSUBSCRIBE", "__key*__:*"]));
-    for cmd in [
+    // zadd, geosearchstore, georadiusstore, georadiusstore, del, del: each
+    // on __keyspace@0__ and __keyevent@0__ (the NX no-op fires nothing).
+    let writes: &[&[&str]] = &[
         &["GEOADD", "g", "13.361389", "38.115556", "Palermo"][..],
         &["GEOADD", "g", "NX", "13.361389", "38.115556", "Palermo"][..],
         &[
@@ -1401,16 +1391,8 @@ fn keyspace_events(port: u16) -> Vec<Vec<u8>> {
             "90",
             "km",
         ][..],
-    ] {
-        t.push(ctl.call(cmd));
-    }
-    // zadd, geosearchstore, georadiusstore, georadiusstore, del, del: each
-    // on __keyspace@0__ and __keyevent@0__ (the NX no-op fires nothing).
-    for _ in 0..12 {
-        t.push(sub.read_raw());
-    }
-    t.push(silent_for(&mut sub, 100).to_string().into_bytes());
-    t
+    ];
+    keyspace_events_of(port, writes, 12)
 }
 
 #[test]

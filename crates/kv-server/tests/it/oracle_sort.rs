@@ -4,9 +4,8 @@
 //! errors, the key specs; then seeded lists full of equal BY values, whose
 //! order under LIMIT is pqsort's.
 
-use crate::blocking::{on_both, silent_for};
-use crate::harness::Raw;
-use crate::oracle::compare;
+use crate::blocking::{keyspace_events_of, on_both};
+use crate::oracle::{compare, compare_generated};
 
 const SCRIPT: &[&[&str]] = &[
     &[
@@ -312,38 +311,21 @@ fn random_script() -> Vec<Vec<String>> {
 
 #[test]
 fn sorts_with_many_equal_keys_match_redis() {
-    let owned = random_script();
-    let rows: Vec<Vec<&str>> = owned
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
-    let script: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
-    compare(&script, false);
-    compare(&script, true);
+    compare_generated(&random_script());
 }
 
 /// The keyspace notifications of these writes, as a pattern subscriber sees
 /// them.
 fn keyspace_events(port: u16) -> Vec<Vec<u8>> {
-    let mut ctl = Raw::connect(port);
-    let mut sub = Raw::connect(port);
-    let mut t = vec![ctl.call(&["CONFIG", "SET", "notify-keyspace-events", "KEA"])];
-    t.push(sub.call(&["PSUBSCRIBE", "__key*__:*"]));
-    for cmd in [
+    // rpush, sortstore, del: each on __keyspace@0__ and __keyevent@0__.
+    let writes: &[&[&str]] = &[
         &["RPUSH", "l", "b", "a"][..],
         &["SORT", "l", "ALPHA", "STORE", "s"][..],
         &["SORT", "l", "ALPHA", "LIMIT", "0", "0", "STORE", "s"][..],
         &["SORT", "l", "ALPHA", "LIMIT", "0", "0", "STORE", "s"][..],
         &["SORT_RO", "l", "ALPHA"][..],
-    ] {
-        t.push(ctl.call(cmd));
-    }
-    // rpush, sortstore, del: each on __keyspace@0__ and __keyevent@0__.
-    for _ in 0..6 {
-        t.push(sub.read_raw());
-    }
-    t.push(silent_for(&mut sub, 100).to_string().into_bytes());
-    t
+    ];
+    keyspace_events_of(port, writes, 6)
 }
 
 #[test]
