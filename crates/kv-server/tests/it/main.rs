@@ -4,6 +4,8 @@
 
 mod harness;
 
+mod hardening;
+
 mod basics;
 mod blocking;
 mod effects;
