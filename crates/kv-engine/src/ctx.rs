@@ -346,6 +346,20 @@ impl<'a> Ctx<'a> {
     /// The value at `key` as a `T` for reading, with the reply writer borrowed
     /// alongside: `Ok(None)` when the key is missing, WRONGTYPE when it holds
     /// another type. Counts a keyspace hit or miss.
+    /// Calls `f` with the reply writer and the value at `key` as a `T` (None
+    /// when missing), for bodies that answer a missing key the way they
+    /// answer a present one; WRONGTYPE for another type.
+    pub fn with_typed<T: db::Typed, R>(
+        &mut self,
+        key: &[u8],
+        f: impl FnOnce(&mut Reply<'a>, Option<&T>) -> Result<R, CmdError>,
+    ) -> Result<R, CmdError> {
+        match self.read_typed::<T>(key)? {
+            Some((value, reply)) => f(reply, Some(value)),
+            None => f(&mut self.reply, None),
+        }
+    }
+
     pub fn read_typed<T: db::Typed>(
         &mut self,
         key: &[u8],

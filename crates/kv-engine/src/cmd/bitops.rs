@@ -47,10 +47,9 @@ fn with_bytes<R>(
     f: impl FnOnce(&mut Reply<'_>, Option<&[u8]>) -> Result<R, CmdError>,
 ) -> Result<R, CmdError> {
     let mut buf = itoa_buf::Buffer::new();
-    match ctx.read_typed::<Str>(key)? {
-        Some((value, reply)) => f(reply, Some(value.to_bytes(&mut buf))),
-        None => f(&mut ctx.reply, None),
-    }
+    ctx.with_typed::<Str, R>(key, |reply, value| {
+        f(reply, value.map(|v| v.to_bytes(&mut buf)))
+    })
 }
 
 /// SETBIT key offset value

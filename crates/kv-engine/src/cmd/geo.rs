@@ -233,7 +233,7 @@ pub fn geoadd_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
 
 /// GEOPOS key [member [member ...]]
 pub fn geopos_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let write = |reply: &mut Reply<'_>, z: Option<&SortedSet>| {
+    ctx.with_typed(argv.arg(1), |reply, z: Option<&SortedSet>| {
         reply.array(argv.len() - 2);
         for member in argv.iter().skip(2) {
             match z
@@ -248,17 +248,13 @@ pub fn geopos_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
                 None => reply.null_array(),
             }
         }
-    };
-    match ctx.read_typed::<SortedSet>(argv.arg(1))? {
-        Some((z, reply)) => write(reply, Some(z)),
-        None => write(&mut ctx.reply, None),
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// GEOHASH key [member [member ...]]
 pub fn geohash_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
-    let write = |reply: &mut Reply<'_>, z: Option<&SortedSet>| {
+    ctx.with_typed(argv.arg(1), |reply, z: Option<&SortedSet>| {
         reply.array(argv.len() - 2);
         for member in argv.iter().skip(2) {
             match z
@@ -269,12 +265,8 @@ pub fn geohash_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
                 None => reply.null(),
             }
         }
-    };
-    match ctx.read_typed::<SortedSet>(argv.arg(1))? {
-        Some((z, reply)) => write(reply, Some(z)),
-        None => write(&mut ctx.reply, None),
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// GEODIST key member1 member2 [M|KM|FT|MI]
