@@ -557,7 +557,7 @@ impl Command {
 pub struct CommandIndex(pub u16);
 
 /// Longest command name kv accepts for lookup; longer names cannot match.
-const MAX_NAME: usize = 32;
+pub(crate) const MAX_NAME: usize = 32;
 
 pub struct Index {
     top: HashMap<&'static [u8], (&'static Command, CommandIndex)>,
@@ -611,7 +611,7 @@ impl Index {
     }
 }
 
-fn lowercase_into<'a>(name: &[u8], buf: &'a mut [u8; MAX_NAME]) -> Option<&'a [u8]> {
+pub(crate) fn lowercase_into<'a>(name: &[u8], buf: &'a mut [u8; MAX_NAME]) -> Option<&'a [u8]> {
     if name.len() > MAX_NAME {
         return None;
     }

@@ -9,7 +9,7 @@
 use hashbrown::{HashMap, HashSet};
 use kv_config::{CommandRename, ConfigError};
 
-use super::{Command, CommandIndex, index};
+use super::{Command, CommandIndex, MAX_NAME, index, lowercase_into};
 
 #[derive(Debug, Default, Clone)]
 pub struct Renames {
@@ -63,7 +63,14 @@ impl Renames {
 
     fn find(&self, name: &[u8]) -> Option<(&'static Command, CommandIndex)> {
         let index = index();
-        if let Some(&id) = self.names.get(&name.to_ascii_lowercase()[..]) {
+        // Lowercased on the stack, as the table's own lookup does: this runs
+        // for every command once any rename is configured.
+        let mut buf = [0u8; MAX_NAME];
+        let renamed = match lowercase_into(name, &mut buf) {
+            Some(lower) => self.names.get(lower),
+            None => self.names.get(&name.to_ascii_lowercase()[..]),
+        };
+        if let Some(&id) = renamed {
             return Some((index.all[id.0 as usize], id));
         }
         index
