@@ -278,40 +278,34 @@ pub fn standard_geohash(score: f64) -> Option<[u8; 11]> {
 
 /// Moves a cell one step east (`d > 0`) or west (`d < 0`), wrapping around.
 fn move_x(hash: &mut HashBits, d: i8) {
-    if d == 0 {
-        return;
-    }
-    let shift = 64 - u32::from(hash.step) * 2;
-    let mut x = hash.bits & 0xaaaa_aaaa_aaaa_aaaa;
-    let y = hash.bits & 0x5555_5555_5555_5555;
-    let zz = 0x5555_5555_5555_5555u64 >> shift;
-    if d > 0 {
-        x = x.wrapping_add(zz + 1);
-    } else {
-        x |= zz;
-        x = x.wrapping_sub(zz + 1);
-    }
-    x &= 0xaaaa_aaaa_aaaa_aaaau64 >> shift;
-    hash.bits = x | y;
+    move_along(hash, d, 0xaaaa_aaaa_aaaa_aaaa);
 }
 
 /// Moves a cell one step north (`d > 0`) or south (`d < 0`), wrapping around.
 fn move_y(hash: &mut HashBits, d: i8) {
+    move_along(hash, d, 0x5555_5555_5555_5555);
+}
+
+/// One step along the axis whose interleaved bits `axis` selects (geohash's
+/// move_x/move_y): the other axis's bits are set first so that the carry
+/// runs through them, then masked off again.
+fn move_along(hash: &mut HashBits, d: i8, axis: u64) {
     if d == 0 {
         return;
     }
+    let other = !axis;
     let shift = 64 - u32::from(hash.step) * 2;
-    let x = hash.bits & 0xaaaa_aaaa_aaaa_aaaa;
-    let mut y = hash.bits & 0x5555_5555_5555_5555;
-    let zz = 0xaaaa_aaaa_aaaa_aaaau64 >> shift;
+    let mut a = hash.bits & axis;
+    let b = hash.bits & other;
+    let zz = other >> shift;
     if d > 0 {
-        y = y.wrapping_add(zz + 1);
+        a = a.wrapping_add(zz + 1);
     } else {
-        y |= zz;
-        y = y.wrapping_sub(zz + 1);
+        a |= zz;
+        a = a.wrapping_sub(zz + 1);
     }
-    y &= 0x5555_5555_5555_5555u64 >> shift;
-    hash.bits = x | y;
+    a &= axis >> shift;
+    hash.bits = a | b;
 }
 
 /// The eight cells around `hash` (geohashNeighbors).
