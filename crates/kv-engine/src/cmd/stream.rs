@@ -113,6 +113,12 @@ fn strict_id(arg: &[u8]) -> Result<StreamId, CmdError> {
     parse_id_full(arg, 0, true, false).map(|(id, _)| id)
 }
 
+/// The IDs from argument `from` on (XDEL, XACK), all checked before any is
+/// used.
+fn strict_ids_from(argv: &Argv<'_>, from: usize) -> Result<Vec<StreamId>, CmdError> {
+    argv.iter().skip(from).map(strict_id).collect()
+}
+
 /// A range bound (streamParseIntervalIDOrReply): `(` makes it exclusive.
 fn interval_id(arg: &[u8], missing_seq: u64) -> Result<(StreamId, bool), CmdError> {
     if arg.len() > 1 && arg[0] == b'(' {
@@ -463,11 +469,7 @@ pub fn xdel_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.integer(0);
         return Ok(());
     }
-    let ids = argv
-        .iter()
-        .skip(2)
-        .map(strict_id)
-        .collect::<Result<Vec<_>, _>>()?;
+    let ids = strict_ids_from(&argv, 2)?;
     let (s, reply) = ctx.write_typed::<Stream>(key)?.expect("looked up above");
     let deleted = ids.into_iter().filter(|id| s.delete(*id)).count();
     reply.integer(deleted as i64);
@@ -1234,11 +1236,7 @@ pub fn xack_command(ctx: &mut Ctx<'_>, argv: Argv<'_>) -> CmdResult {
         ctx.reply.integer(0);
         return Ok(());
     }
-    let ids = argv
-        .iter()
-        .skip(3)
-        .map(strict_id)
-        .collect::<Result<Vec<_>, _>>()?;
+    let ids = strict_ids_from(&argv, 3)?;
     let (s, reply) = ctx.write_typed::<Stream>(key)?.expect("checked");
     let g = s.group_mut(group).expect("checked");
     let acked = ids.into_iter().filter(|id| g.ack(*id)).count();
